@@ -1,0 +1,132 @@
+// Command hashfall measures the Bitcoin mining network, prices ASICs and
+// fleets, simulates what comes next and plans an operator's decisions.
+//
+// Each subcommand lives in its own file and registers itself from init();
+// this file holds only what every command shares: the --format flag,
+// emitting results, and turning errors into one line and an exit code.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hashfall/hashfall/output"
+)
+
+// Exit codes: 2 for a command line the user must correct, 1 for anything
+// that went wrong while doing the work.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+var commandConstructors []func() *cobra.Command
+
+// register adds a subcommand constructor; call it from a file's init().
+func register(newCmd func() *cobra.Command) {
+	commandConstructors = append(commandConstructors, newCmd)
+}
+
+// usageError marks an error the user fixes by changing the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// usageErrorf returns an error that exits with status 2.
+func usageErrorf(format string, args ...any) error {
+	return usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// emit renders v in the --format the user chose and writes it to stdout.
+func emit(cmd *cobra.Command, v any) error {
+	f, err := formatOf(cmd)
+	if err != nil {
+		return err
+	}
+	return output.Write(cmd.OutOrStdout(), f, v)
+}
+
+func formatOf(cmd *cobra.Command) (output.Format, error) {
+	s, err := cmd.Flags().GetString("format")
+	if err != nil {
+		return output.Table, nil
+	}
+	f, err := output.ParseFormat(s)
+	if err != nil {
+		return "", usageError{msg: "--format: " + err.Error()}
+	}
+	return f, nil
+}
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "hashfall",
+		Short: "Measure, price, simulate and plan Bitcoin mining under capitulation",
+		Long: `hashfall measures the Bitcoin network from your own node, prices every ASIC
+model and a whole fleet, simulates price → miners → difficulty → hashprice →
+security, and plans curtailment, shutdown, AI/HPC conversion and BTC sales.
+
+Start with: hashfall report`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			_, err := formatOf(cmd)
+			return err
+		},
+	}
+	root.PersistentFlags().String("format", "table", "output format: table, json or csv")
+	for _, newCmd := range commandConstructors {
+		root.AddCommand(newCmd())
+	}
+	markUsageErrors(root)
+	return root
+}
+
+// markUsageErrors makes flag and argument errors of every command exit
+// with status 2, whatever validator the command uses.
+func markUsageErrors(c *cobra.Command) {
+	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return usageError{msg: err.Error()}
+	})
+	if args := c.Args; args != nil {
+		c.Args = func(cmd *cobra.Command, a []string) error {
+			if err := args(cmd, a); err != nil {
+				return usageError{msg: err.Error()}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		markUsageErrors(sub)
+	}
+}
+
+// run executes hashfall with args and returns the process exit code. Errors
+// are printed as a single line on stderr.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	fmt.Fprintf(stderr, "hashfall: %s\n", msg)
+	var ue usageError
+	if errors.As(err, &ue) || strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown flag") {
+		return exitUsage
+	}
+	return exitError
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}

@@ -1,0 +1,388 @@
+package output
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Format is one of the three output formats every command accepts.
+type Format string
+
+const (
+	Table Format = "table"
+	JSON  Format = "json"
+	CSV   Format = "csv"
+)
+
+// ParseFormat accepts "table", "json" or "csv".
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+	case Table, JSON, CSV:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q (want table, json or csv)", s)
+}
+
+// Section is one named part of a Document. Name is snake_case and becomes
+// the JSON key.
+type Section struct {
+	Name string
+	Data any
+}
+
+// Document is a result made of several sections, such as a report.
+type Document struct {
+	Title    string
+	Notes    []string
+	Sections []Section
+}
+
+// MarshalJSON writes a Document as one object: "title", "notes", then one
+// key per section, in order.
+func (d Document) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	write := func(key string, v any) error {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		b.Write(k)
+		b.WriteByte(':')
+		enc, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("section %s: %w", key, err)
+		}
+		b.Write(enc)
+		return nil
+	}
+	if d.Title != "" {
+		if err := write("title", d.Title); err != nil {
+			return nil, err
+		}
+	}
+	if len(d.Notes) > 0 {
+		if err := write("notes", d.Notes); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range d.Sections {
+		if err := write(s.Name, s.Data); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Write renders v in format f and writes it to w in one call.
+func Write(w io.Writer, f Format, v any) error {
+	b, err := Render(f, v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// Render renders v in format f into memory.
+func Render(f Format, v any) ([]byte, error) {
+	var b bytes.Buffer
+	var err error
+	switch f {
+	case JSON:
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		err = enc.Encode(v)
+	case CSV:
+		err = renderCSV(&b, v)
+	case Table, "":
+		err = renderTable(&b, v)
+	default:
+		err = fmt.Errorf("unknown format %q", f)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// directory and a rename, so that a reader never sees half a file.
+func WriteFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// grid is the common shape every value is reduced to before it is drawn as
+// a table or CSV: a header row and rows of already formatted cells.
+type grid struct {
+	header []string
+	rows   [][]string
+	// record is true when the grid is a single struct shown as key/value
+	// lines in a table.
+	record bool
+}
+
+func renderTable(w io.Writer, v any) error {
+	if d, ok := asDocument(v); ok {
+		if d.Title != "" {
+			fmt.Fprintln(w, d.Title)
+			fmt.Fprintln(w, strings.Repeat("=", len([]rune(d.Title))))
+		}
+		for _, n := range d.Notes {
+			fmt.Fprintf(w, "note: %s\n", n)
+		}
+		for i, s := range d.Sections {
+			if i > 0 || d.Title != "" || len(d.Notes) > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "%s\n%s\n", s.Name, strings.Repeat("-", len(s.Name)))
+			if err := renderTable(w, s.Data); err != nil {
+				return fmt.Errorf("section %s: %w", s.Name, err)
+			}
+		}
+		return nil
+	}
+	g, err := toGrid(v, true)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	if g.record {
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for i, h := range g.header {
+			fmt.Fprintf(tw, "%s\t%s\n", h, g.rows[0][i])
+		}
+		return tw.Flush()
+	}
+	fmt.Fprintln(tw, strings.Join(g.header, "\t")+"\t")
+	for _, r := range g.rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
+	}
+	return tw.Flush()
+}
+
+func renderCSV(w io.Writer, v any) error {
+	if d, ok := asDocument(v); ok {
+		for i, s := range d.Sections {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "# %s\n", s.Name)
+			if err := renderCSV(w, s.Data); err != nil {
+				return fmt.Errorf("section %s: %w", s.Name, err)
+			}
+		}
+		return nil
+	}
+	g, err := toGrid(v, false)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(g.header); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(g.rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
+func asDocument(v any) (Document, bool) {
+	switch d := v.(type) {
+	case Document:
+		return d, true
+	case *Document:
+		return *d, true
+	}
+	return Document{}, false
+}
+
+func toGrid(v any, human bool) (grid, error) {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return grid{}, fmt.Errorf("nothing to render")
+		}
+		rv = rv.Elem()
+	}
+	switch rv.Kind() {
+	case reflect.Struct:
+		cols := columns(rv.Type())
+		g := grid{record: true}
+		row := make([]string, 0, len(cols))
+		for _, c := range cols {
+			g.header = append(g.header, c.name)
+			row = append(row, formatCell(rv.FieldByIndex(c.index), c, human))
+		}
+		g.rows = [][]string{row}
+		return g, nil
+	case reflect.Slice, reflect.Array:
+		elem := rv.Type().Elem()
+		for elem.Kind() == reflect.Pointer {
+			elem = elem.Elem()
+		}
+		if elem.Kind() != reflect.Struct {
+			g := grid{header: []string{"value"}}
+			for i := 0; i < rv.Len(); i++ {
+				g.rows = append(g.rows, []string{formatCell(rv.Index(i), column{}, human)})
+			}
+			return g, nil
+		}
+		cols := columns(elem)
+		g := grid{}
+		for _, c := range cols {
+			g.header = append(g.header, c.name)
+		}
+		for i := 0; i < rv.Len(); i++ {
+			e := rv.Index(i)
+			for e.Kind() == reflect.Pointer {
+				e = e.Elem()
+			}
+			row := make([]string, 0, len(cols))
+			for _, c := range cols {
+				row = append(row, formatCell(e.FieldByIndex(c.index), c, human))
+			}
+			g.rows = append(g.rows, row)
+		}
+		return g, nil
+	}
+	return grid{}, fmt.Errorf("cannot render %s as a table", rv.Type())
+}
+
+type column struct {
+	name  string
+	index []int
+	// format is the fmt verb from a `table:"%.2f"` tag, used for the
+	// human-readable table only; JSON and CSV keep full precision.
+	format string
+}
+
+func columns(t reflect.Type) []column {
+	var cols []column
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name := f.Name
+		if tag, ok := f.Tag.Lookup("json"); ok {
+			n, _, _ := strings.Cut(tag, ",")
+			if n == "-" {
+				continue
+			}
+			if n != "" {
+				name = n
+			}
+		}
+		cols = append(cols, column{name: name, index: f.Index, format: f.Tag.Get("table")})
+	}
+	return cols
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+func formatCell(v reflect.Value, c column, human bool) string {
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Type() == timeType {
+		t := v.Interface().(time.Time)
+		if t.IsZero() {
+			return ""
+		}
+		if human && t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+			return t.Format("2006-01-02")
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	if human && c.format != "" {
+		return fmt.Sprintf(c.format, v.Interface())
+	}
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		f := v.Float()
+		if human {
+			return humanFloat(f)
+		}
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	case reflect.Bool:
+		if human {
+			if v.Bool() {
+				return "yes"
+			}
+			return "no"
+		}
+		return strconv.FormatBool(v.Bool())
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return fmt.Sprintf("%x", v.Bytes())
+		}
+		parts := make([]string, v.Len())
+		for i := range parts {
+			parts[i] = formatCell(v.Index(i), column{}, human)
+		}
+		return strings.Join(parts, ";")
+	case reflect.Struct, reflect.Map:
+		b, err := json.Marshal(v.Interface())
+		if err != nil {
+			return fmt.Sprint(v.Interface())
+		}
+		return string(b)
+	}
+	return fmt.Sprint(v.Interface())
+}
+
+// humanFloat shows a float to about four significant digits without
+// scientific notation for the magnitudes miners read every day, and with it
+// for the rest (difficulty 1.417e+14, hashrate 1.014e+21).
+func humanFloat(f float64) string {
+	abs := math.Abs(f)
+	switch {
+	case math.IsNaN(f) || math.IsInf(f, 0):
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	case f == 0:
+		return "0"
+	case abs >= 1e9 || abs < 1e-4:
+		return strconv.FormatFloat(f, 'e', 3, 64)
+	case abs >= 1000:
+		return strconv.FormatFloat(f, 'f', 0, 64)
+	case abs >= 100:
+		return strconv.FormatFloat(f, 'f', 1, 64)
+	case abs >= 1:
+		return strconv.FormatFloat(f, 'f', 2, 64)
+	default:
+		return strconv.FormatFloat(f, 'g', 3, 64)
+	}
+}
