@@ -14,6 +14,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 )
 
 // Format is one of the three output formats every command accepts.
@@ -174,19 +175,58 @@ func renderTable(w io.Writer, v any) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	if g.record {
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for i, h := range g.header {
 			fmt.Fprintf(tw, "%s\t%s\n", h, g.rows[0][i])
 		}
 		return tw.Flush()
 	}
-	fmt.Fprintln(tw, strings.Join(g.header, "\t")+"\t")
-	for _, r := range g.rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t")+"\t")
+	writeAligned(w, g.header, g.rows)
+	return nil
+}
+
+// writeAligned pads each column to its widest cell: numeric columns to the
+// right so that digits line up, text columns to the left.
+func writeAligned(w io.Writer, header []string, rows [][]string) {
+	widths := make([]int, len(header))
+	numeric := make([]bool, len(header))
+	for c, h := range header {
+		widths[c] = utf8.RuneCountInString(h)
+		numeric[c] = true
+		for _, r := range rows {
+			widths[c] = max(widths[c], utf8.RuneCountInString(r[c]))
+			if r[c] != "" && !isNumber(r[c]) {
+				numeric[c] = false
+			}
+		}
 	}
-	return tw.Flush()
+	line := func(cells []string) {
+		var b strings.Builder
+		for c, cell := range cells {
+			if c > 0 {
+				b.WriteString("  ")
+			}
+			pad := strings.Repeat(" ", widths[c]-utf8.RuneCountInString(cell))
+			if numeric[c] {
+				b.WriteString(pad + cell)
+			} else if c < len(cells)-1 {
+				b.WriteString(cell + pad)
+			} else {
+				b.WriteString(cell)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	line(header)
+	for _, r := range rows {
+		line(r)
+	}
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(strings.TrimPrefix(s, "+"), 64)
+	return err == nil
 }
 
 func renderCSV(w io.Writer, v any) error {
@@ -290,6 +330,14 @@ func columns(t reflect.Type) []column {
 	var cols []column
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
+		if _, tagged := f.Tag.Lookup("json"); f.Anonymous && !tagged && f.Type.Kind() == reflect.Struct {
+			// Flatten embedded structs the way encoding/json does.
+			for _, c := range columns(f.Type) {
+				c.index = append([]int{i}, c.index...)
+				cols = append(cols, c)
+			}
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}
@@ -385,4 +433,22 @@ func humanFloat(f float64) string {
 	default:
 		return strconv.FormatFloat(f, 'g', 3, 64)
 	}
+}
+
+// Grid returns the header and the human-formatted rows of v (a struct or a
+// slice of structs), for renderers outside this package such as HTML
+// reports. A struct becomes a two-column key/value grid.
+func Grid(v any) (header []string, rows [][]string, err error) {
+	g, err := toGrid(v, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if g.record {
+		rows = make([][]string, len(g.header))
+		for i, h := range g.header {
+			rows[i] = []string{h, g.rows[0][i]}
+		}
+		return []string{"field", "value"}, rows, nil
+	}
+	return g.header, g.rows, nil
 }

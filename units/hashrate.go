@@ -21,30 +21,17 @@ var siPrefixes = map[byte]float64{
 	'Y': 1e24,
 }
 
-// ParseHashrate converts a hashrate written by a person into H/s.
-//
-// Accepted forms: a plain number ("8.9e20"), a number with an SI prefix
-// ("890E", "473T", "1Z"), optionally followed by "H/s" or "H"
-// ("890 EH/s", "473TH/s"). Spaces between number and unit are allowed.
-// The result must be finite and positive.
-func ParseHashrate(s string) (float64, error) {
+// ParseSI converts a number with an optional SI prefix into a float64:
+// "141.7T" → 1.417e14, "890E" → 8.9e20, "1.5e12" → 1.5e12. The result must
+// be finite; the caller decides which signs make sense.
+func ParseSI(s string) (float64, error) {
 	orig := s
 	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, fmt.Errorf("hashrate %q: empty", orig)
-	}
-	// Strip the unit suffix first so that "EH/s" leaves "E".
-	for _, suffix := range []string{"H/s", "h/s", "H/S", "H", "h"} {
-		if strings.HasSuffix(s, suffix) {
-			s = strings.TrimSpace(strings.TrimSuffix(s, suffix))
-			break
-		}
-	}
 	multiplier := 1.0
 	if n := len(s); n > 0 {
 		if m, ok := siPrefixes[s[n-1]]; ok {
-			// "1e" is not a prefix: a trailing E after a digit-less exponent
-			// would be ambiguous, so require the number part to parse alone.
+			// Only a prefix if what stands before it is a number by itself:
+			// this keeps "1e" from being read as 1 exa.
 			number := strings.TrimSpace(s[:n-1])
 			if _, err := strconv.ParseFloat(number, 64); err == nil {
 				multiplier = m
@@ -52,16 +39,36 @@ func ParseHashrate(s string) (float64, error) {
 			}
 		}
 	}
-	if s == "" {
-		return 0, fmt.Errorf("hashrate %q: no number", orig)
-	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, fmt.Errorf("hashrate %q: not a number with an optional SI prefix (e.g. 890E, 473T, 1Z)", orig)
+		return 0, fmt.Errorf("%q is not a number with an optional SI prefix (e.g. 141.7T, 890E, 1Z)", orig)
 	}
-	hs := v * multiplier
-	if math.IsNaN(hs) || math.IsInf(hs, 0) || hs <= 0 {
-		return 0, fmt.Errorf("hashrate %q: must be a positive finite number", orig)
+	v *= multiplier
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a finite number", orig)
+	}
+	return v, nil
+}
+
+// ParseHashrate converts a hashrate written by a person into H/s.
+//
+// Accepted forms: a plain number ("8.9e20"), a number with an SI prefix
+// ("890E", "473T", "1Z"), optionally followed by "H/s" or "H"
+// ("890 EH/s", "473TH/s"). The result must be finite and positive.
+func ParseHashrate(s string) (float64, error) {
+	trimmed := strings.TrimSpace(s)
+	for _, suffix := range []string{"H/s", "h/s", "H/S", "H", "h"} {
+		if strings.HasSuffix(trimmed, suffix) {
+			trimmed = strings.TrimSuffix(trimmed, suffix)
+			break
+		}
+	}
+	hs, err := ParseSI(trimmed)
+	if err != nil {
+		return 0, fmt.Errorf("hashrate %q: not a number with an optional SI prefix (e.g. 890E, 473T, 1Z)", s)
+	}
+	if hs <= 0 {
+		return 0, fmt.Errorf("hashrate %q: must be positive", s)
 	}
 	return hs, nil
 }

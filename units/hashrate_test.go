@@ -91,3 +91,18 @@ func FuzzParseHashrate(f *testing.F) {
 		}
 	})
 }
+
+func TestParseSI(t *testing.T) {
+	cases := map[string]float64{"141.7T": 141.7e12, "1.417e14": 1.417e14, "-3k": -3000, "0": 0, " 2 M ": 2e6}
+	for in, want := range cases {
+		got, err := ParseSI(in)
+		if err != nil || math.Abs(got-want) > 1e-9*math.Abs(want) {
+			t.Errorf("ParseSI(%q) = %g, %v; want %g", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "T", "1e", "x1", "1e999"} {
+		if v, err := ParseSI(in); err == nil {
+			t.Errorf("ParseSI(%q) = %g, want error", in, v)
+		}
+	}
+}
