@@ -1,0 +1,73 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/hashfall/hashfall/output"
+	"github.com/hashfall/hashfall/plan"
+)
+
+func init() { register(newLiquidateCmd) }
+
+type liquidationPeriod struct {
+	Period      int     `json:"period"`
+	TimeDays    float64 `json:"time_days"`
+	SellBTC     float64 `json:"sell_btc" table:"%.4f"`
+	HoldingsBTC float64 `json:"holdings_btc" table:"%.4f"`
+}
+
+type liquidationSummary struct {
+	ExpectedCostUSD float64 `json:"expected_cost_usd" table:"%.0f"`
+	StdCostUSD      float64 `json:"std_cost_usd" table:"%.0f"`
+	KappaPerDay     float64 `json:"kappa_per_day" table:"%.4f"`
+	HalfLifeDays    float64 `json:"half_life_days" table:"%.2f"`
+}
+
+func newLiquidateCmd() *cobra.Command {
+	var l plan.Liquidation
+	cmd := &cobra.Command{
+		Use:   "liquidate --btc X --days T --periods N --sigma S --eta E --gamma G --epsilon EPS --lambda L",
+		Short: "Almgren–Chriss optimal schedule for selling BTC (λ = 0 is TWAP)",
+		Long: `liquidate computes the Almgren–Chriss (2000) static schedule that minimises
+expected cost + λ·variance of selling X BTC over T days in N equal periods.
+σ is in USD per BTC per √day, η in USD/BTC per BTC/day (temporary impact),
+γ in USD/BTC per BTC (permanent impact), ε in USD per BTC sold, λ in 1/USD.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("btc") {
+				return usageErrorf("--btc is required")
+			}
+			if err := l.Validate(); err != nil {
+				return usageErrorf("%v", err)
+			}
+			s, err := plan.AlmgrenChriss(l)
+			if err != nil {
+				return err
+			}
+			if f, _ := formatOf(cmd); f == output.JSON {
+				return emit(cmd, s)
+			}
+			rows := make([]liquidationPeriod, len(s.Trades))
+			for i := range rows {
+				rows[i] = liquidationPeriod{Period: i + 1, TimeDays: s.TimesDays[i+1], SellBTC: s.Trades[i], HoldingsBTC: s.Holdings[i+1]}
+			}
+			return emit(cmd, output.Document{
+				Title: "Almgren–Chriss liquidation schedule",
+				Sections: []output.Section{
+					{Name: "summary", Data: liquidationSummary{s.ExpectedCostUSD, s.StdCostUSD, s.KappaPerDay, s.HalfLifeDays}},
+					{Name: "schedule", Data: rows},
+				},
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.Float64Var(&l.Units, "btc", 0, "BTC to sell")
+	f.Float64Var(&l.HorizonDays, "days", 5, "horizon T, days")
+	f.IntVar(&l.Periods, "periods", 5, "number of equal selling periods N")
+	f.Float64Var(&l.SigmaUSDPerSqrtDay, "sigma", 0, "price volatility σ, USD per BTC per √day")
+	f.Float64Var(&l.EtaUSDDayPerUnit2, "eta", 0, "temporary impact η, (USD/BTC)/(BTC/day)")
+	f.Float64Var(&l.GammaUSDPerUnit2, "gamma", 0, "permanent impact γ, (USD/BTC)/BTC")
+	f.Float64Var(&l.EpsilonUSDPerUnit, "epsilon", 0, "fixed cost ε per BTC sold (half spread + fees), USD")
+	f.Float64Var(&l.LambdaPerUSD, "lambda", 0, "risk aversion λ, 1/USD (0 = TWAP)")
+	return cmd
+}
