@@ -1,0 +1,110 @@
+// Package sim is hashfall's Monte Carlo engine: price paths → miner
+// cohorts → blocks and exact retargets → hashprice and security.
+//
+// # Blocks
+//
+// Blocks arrive as a Poisson process of rate H(t)/(D·2^32) per second, H the
+// running hashrate in H/s and D the difficulty. H is constant over pieces
+// (a day for economic scenarios) and set at the start of each piece from the
+// miners' decisions. Time is continuous; block timestamps are whole seconds,
+// floor(t). Difficulty changes only at the last block of an epoch (height
+// mod 2016 = 2015), through consensus.NextWorkRequired on the integer
+// timestamps of the epoch's first and last blocks: the 2015-interval span,
+// the 4× clamp, the powLimit cap and the compact-bits truncation are
+// Bitcoin Core's. Subsidies are consensus.BlockSubsidy at each block's
+// height, exact across halvings.
+//
+// Two engines draw the same process:
+//
+//   - block: every block costs Exp(1)·D·2^32 hashes; the piece ends when the
+//     hashes spent pass H·Δt. Time is only computed for the blocks whose
+//     timestamps matter (t = piece start + hashes/H). One exponential per
+//     block, drawn by a ziggurat on the concrete PCG (no interface call, no
+//     allocation).
+//   - fast: N ~ Poisson(H·Δt/(D·2^32)) blocks in what is left of a piece; if
+//     the next marked block (an epoch's first or last) is the R-th of them,
+//     it falls at t + Δt·Beta(R, N−R+1), the R-th order statistic of N
+//     uniforms, and a fresh Poisson process starts there at the new
+//     difficulty (strong Markov property). A day costs O(1) draws while
+//     every retarget timestamp stays exact in distribution.
+//
+// The exogenous scenario validates both engines against the analytic long-
+// run mean block time, 600·2016/2014 s without growth and Kraft's (2016)
+// fixed point with growth (see ExpectedMeanBlockTimeS for the derivations),
+// and a two-sample Kolmogorov–Smirnov test checks that the engines agree on
+// epoch durations and difficulty changes.
+//
+// # Price (per path, daily, Δt = 1/365 year)
+//
+//	gbm:       Δln P = (μ − σ²/2)Δt + σ√Δt·Z
+//	merton:    Δln P = (μ − σ²/2 − λk)Δt + σ√Δt·Z + Σ_{i≤N} J_i,
+//	           N ~ Poisson(λΔt), J_i ~ N(μ_J, σ_J²), k = e^{μ_J+σ_J²/2} − 1
+//	bootstrap: Δln P = r_U, U uniform over the daily log returns of a
+//	           (date, close) CSV
+//	scripted:  P linear between knots (day, USD), flat after the last
+//
+// # Fees (BTC per block, per day)
+//
+//	constant: F = F0;  lognormal: F = F0·exp(σZ − σ²/2);  price_scaled: F = F0·(P/P0)^ε
+//
+// # Miners
+//
+// A cohort is a catalog model × a power price (× AI eligibility), with
+// hashrate H_c (H/s) and wall power W_c = H_c/10^12 · J/TH (W). At a
+// hashprice h (USD per H/s per day),
+//
+//	revenue_c = H_c · h · (1 − pool fee)              USD/day
+//	cost_c    = W_c · 24/1000 · price_USD/kWh · PUE      USD/day
+//	h         = 86400/(D·2^32) · (subsidy + F) · P
+//
+// Running rule with hysteresis: a running cohort stops when revenue <
+// cost·(1 − stop_loss_frac); a stopped one restarts when revenue >
+// cost·(1 + restart_margin_frac) and restart_delay_days have passed since it
+// stopped. It retires after max_age_days of age, after
+// retire_after_off_days switched off, or, if its efficiency is worse than
+// retire_above_j_per_th, as soon as it stops. The day-0 fleet is scaled so that the cohorts the running
+// rule keeps on give the hashrate implied by the start difficulty,
+// D·2^32/600.
+//
+// Entry (after Prat & Walter 2021, "An Equilibrium Model of the Market for
+// Bitcoin Mining", J. Political Economy 129(8), where investment acts as a
+// reflecting barrier on the revenue per hash): the barrier is the hashprice
+// at which the entry model pays back its hardware and site,
+//
+//	b = (hardware_USD/TH·1000 + infra_USD/W·J/TH·1000)/payback_days
+//	    + J/TH·1000·24/1000·USD/kWh·PUE                       USD/PH/day.
+//
+// Once the hashprice has stayed above b for trigger_days, the industry
+// orders ΔH = H·h/b − H − (already ordered) (hashprice ∝ 1/H at a given
+// reward, so this brings it back to b), at most capacity_hs_per_day a day,
+// delivered lead_time_days later.
+//
+// AI/HPC: an AI-eligible cohort converts permanently once
+// ai.revenue_usd_per_kwh ≥ factor · revenue_c/(W_c·PUE·24/1000) has held
+// for for_days; its hashrate leaves at once, its MW come online as AI
+// delay_days later, and the conversion costs capex_usd_per_mw per MW.
+//
+// Sales: miners sell production_share of the day's production (blocks ×
+// (subsidy + fees)), plus reserve_share_when_negative of their reserves on
+// days when the running fleet's margin is negative. Sales are an output;
+// with feedback_pct_per_1000_btc > 0 they lower the next day's log price by
+// that many percent per 1,000 BTC sold.
+//
+// # Security
+//
+//	budget    = blocks that day · (subsidy + fees) · P                 USD/day
+//	build 51% = H/10^12 · hardware_USD/TH (new machines)              USD
+//	rent 51%  = H/10^15 · hashprice_USD/PH/day · (1 + premium)          USD/day
+//
+// # Outputs and reproducibility
+//
+// Path i draws everything from rand.NewPCG(seed, i), so a run is the same
+// whatever the number of threads and however it is sharded. Daily quantile
+// bands come from DDSketches with 0.2% relative accuracy whose integer
+// counts merge exactly, so `hashfall merge` of shard files prints what one
+// run prints. The exogenous scenario keeps exact per-path totals instead.
+//
+// The default scenario starts from economics.Snapshot2026Feb; its fleet mix,
+// power-cost distribution and behavioural parameters are ASSUMED and say so
+// in the scenario file and in every report.
+package sim

@@ -1,0 +1,116 @@
+package sim
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html"
+	"image/color"
+	"io"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// chartMetrics are the metrics drawn as fan charts, with their axis label
+// and the factor that scales them to that unit.
+var chartMetrics = []struct {
+	metric int
+	label  string
+	scale  float64
+}{
+	{mPrice, "price (USD)", 1},
+	{mHashrate, "hashrate (EH/s)", 1e-18},
+	{mDifficulty, "difficulty (T)", 1e-12},
+	{mBlockTime, "block time (s)", 1},
+	{mHashprice, "hashprice (USD/PH/day)", 1},
+	{mUnderwater, "share of fleet underwater", 1},
+	{mSecurityBudget, "security budget (M USD/day)", 1e-6},
+	{mBuild51, "cost to build 51% (B USD)", 1e-9},
+	{mRent51, "cost to rent 51% for a day (M USD)", 1e-6},
+	{mSales, "miner sales (BTC/day)", 1},
+	{mAIMW, "sites converted to AI (MW)", 1},
+}
+
+// WriteHTML writes a self-contained HTML page of fan charts: for each
+// metric the p5–p95 and p25–p75 bands and the median, by day.
+func (s *Summary) WriteHTML(w io.Writer) error {
+	if s.ScenarioKind != KindEconomic {
+		return errors.New("fan charts need an economic scenario; the exogenous scenario has no daily bands")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>hashfall simulate: %s</title>\n", html.EscapeString(s.ScenarioName))
+	b.WriteString("<style>body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:0.5em}</style></head><body>\n")
+	fmt.Fprintf(&b, "<h1>hashfall simulate: %s</h1>\n<p>%d paths, %d days, engine %s, seed %d. Bands: p5–p95 (light), p25–p75 (dark), median (line). Quantiles within %.1f%%.</p>\n",
+		html.EscapeString(s.ScenarioName), s.TotalPaths, s.HorizonDays, html.EscapeString(s.Engine), s.Seed, sketchAlpha*100)
+	if l := s.Scenario.Fleet.Label; l != "" {
+		fmt.Fprintf(&b, "<p><small>fleet: %s</small></p>\n", html.EscapeString(l))
+	}
+	for _, c := range chartMetrics {
+		svg, err := s.fanChart(c.metric, c.label, c.scale)
+		if err != nil {
+			return fmt.Errorf("chart %s: %w", metricNames[c.metric], err)
+		}
+		fmt.Fprintf(&b, "<figure>%s</figure>\n", svg)
+	}
+	b.WriteString("</body></html>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (s *Summary) fanChart(metric int, label string, scale float64) (string, error) {
+	p := plot.New()
+	p.Title.Text = label
+	p.X.Label.Text = "day"
+	n := s.HorizonDays
+	q := func(d int, x float64) float64 { return s.Daily[metric][d].Quantile(x) * scale }
+	band := func(lo, hi float64, c color.Color) error {
+		pts := make(plotter.XYs, 0, 2*n)
+		for d := 0; d < n; d++ {
+			pts = append(pts, plotter.XY{X: float64(d), Y: q(d, lo)})
+		}
+		for d := n - 1; d >= 0; d-- {
+			pts = append(pts, plotter.XY{X: float64(d), Y: q(d, hi)})
+		}
+		poly, err := plotter.NewPolygon(pts)
+		if err != nil {
+			return err
+		}
+		poly.Color = c
+		poly.LineStyle.Width = 0
+		p.Add(poly)
+		return nil
+	}
+	if err := band(0.05, 0.95, color.RGBA{R: 198, G: 219, B: 239, A: 255}); err != nil {
+		return "", err
+	}
+	if err := band(0.25, 0.75, color.RGBA{R: 107, G: 174, B: 214, A: 255}); err != nil {
+		return "", err
+	}
+	med := make(plotter.XYs, n)
+	for d := range med {
+		med[d] = plotter.XY{X: float64(d), Y: q(d, 0.5)}
+	}
+	line, err := plotter.NewLine(med)
+	if err != nil {
+		return "", err
+	}
+	line.Color = color.RGBA{R: 8, G: 48, B: 107, A: 255}
+	line.Width = vg.Points(1.5)
+	p.Add(line)
+	wt, err := p.WriterTo(6*vg.Inch, 3.5*vg.Inch, "svg")
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return "", err
+	}
+	svg := buf.String()
+	if i := strings.Index(svg, "<svg"); i > 0 {
+		svg = svg[i:] // drop the XML prolog: the SVG is inline
+	}
+	return svg, nil
+}
