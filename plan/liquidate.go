@@ -99,7 +99,7 @@ func AlmgrenChriss(l Liquidation) (LiquidationSchedule, error) {
 		case k == n:
 			s.Holdings[k] = 0
 		case kappa == 0 || kT < 1e-9:
-			s.Holdings[k] = l.Units * (1 - float64(k)/float64(n))
+			s.Holdings[k] = l.Units * float64(n-k) / float64(n)
 		case kT > 700:
 			s.Holdings[k] = l.Units * math.Exp(-kappa*t) * (1 - math.Exp(-2*kappa*(l.HorizonDays-t))) / (1 - math.Exp(-2*kT))
 		default:

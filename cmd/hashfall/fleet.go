@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hashfall/hashfall/economics"
+	"github.com/hashfall/hashfall/output"
+	"github.com/hashfall/hashfall/plan"
+)
+
+func init() { register(newFleetCmd) }
+
+func newFleetCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "fleet",
+		Short: "Plan a fleet: P&L, hourly curtailment, run-down and AI/HPC conversion",
+		Long: `fleet reads a fleet YAML file (sites, tariffs, machines, treasury; see
+examples/fleet.yaml) and plans what to run, curtail, sell and convert.
+Network flags default to the February 2026 snapshot of the seed articles.`,
+	}
+	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd())
+	return cmd
+}
+
+// fleetInputs are the flags every fleet subcommand shares.
+type fleetInputs struct {
+	nf          networkFlags
+	catalogPath string
+}
+
+func (in *fleetInputs) add(cmd *cobra.Command) {
+	in.nf.addNetwork(cmd)
+	cmd.Flags().StringVar(&in.catalogPath, "catalog", "", "hardware catalog YAML (default: the embedded catalog)")
+}
+
+func (in *fleetInputs) load(cmd *cobra.Command, path string) (*plan.Fleet, economics.Network, error) {
+	n, err := in.nf.network(cmd, &economics.Snapshot2026Feb)
+	if err != nil {
+		return nil, n, err
+	}
+	cat, err := loadCatalog(in.catalogPath)
+	if err != nil {
+		return nil, n, err
+	}
+	f, err := plan.LoadFleetFile(path, cat)
+	return f, n, err
+}
+
+func snapshotNote(cmd *cobra.Command, n economics.Network) string {
+	note := fmt.Sprintf("network: $%.0f/BTC, difficulty %.4g, fees %.4g BTC/block", n.PriceUSD, n.Difficulty, float64(n.FeesPerBlockSat)/economics.SatPerBTC)
+	if !cmd.Flags().Changed("price") && !cmd.Flags().Changed("difficulty") && !cmd.Flags().Changed("hashrate") {
+		note += " — " + economics.Snapshot2026Feb.Label
+	}
+	return note
+}
+
+func newFleetStatusCmd() *cobra.Command {
+	var in fleetInputs
+	cmd := &cobra.Command{
+		Use:   "status FLEET.yaml",
+		Short: "Per site and model: revenue, power, hosting, profit per day, shutdown prices, what to switch off",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, n, err := in.load(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			st := f.Status(n)
+			return emit(cmd, output.Document{
+				Title: "Fleet status",
+				Notes: []string{snapshotNote(cmd, n), "energy price is each site's mean tariff; hosting fees count as energy cost"},
+				Sections: []output.Section{
+					{Name: "groups", Data: st.Groups},
+					{Name: "sites", Data: st.Sites},
+					{Name: "totals", Data: st.Totals},
+				},
+			})
+		},
+	}
+	in.add(cmd)
+	return cmd
+}
+
+func newFleetCurtailCmd() *cobra.Command {
+	var in fleetInputs
+	var pricesPath, syntheticOut string
+	var syntheticSeed uint64
+	var syntheticYear int
+	cmd := &cobra.Command{
+		Use:   "curtail FLEET.yaml (--prices FILE.csv | --synthetic-seed N)",
+		Short: "Hourly on/off schedule per machine class against hourly power prices",
+		Long: `curtail backtests running each machine class only in hours whose price,
+plus the site's curtailment and demand-response credits, is below the class's
+breakeven power price. --prices (timestamp,usd_per_mwh) applies to every site;
+without it, sites keep their own tariffs on the hours of the first site's
+hourly file. --synthetic-seed generates a SYNTHETIC year of prices instead.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, n, err := in.load(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			notes := []string{snapshotNote(cmd, n)}
+			var grid plan.HourlyPrices
+			override := true
+			switch {
+			case pricesPath != "" && cmd.Flags().Changed("synthetic-seed"):
+				return usageErrorf("--prices and --synthetic-seed conflict: give one")
+			case pricesPath != "":
+				r, err := os.Open(pricesPath)
+				if err != nil {
+					return err
+				}
+				defer r.Close()
+				if grid, err = plan.ParseHourlyPrices(r); err != nil {
+					return fmt.Errorf("%s: %w", pricesPath, err)
+				}
+			case cmd.Flags().Changed("synthetic-seed"):
+				start := time.Date(syntheticYear, 1, 1, 0, 0, 0, 0, time.UTC)
+				grid = plan.SyntheticHourlyPrices(plan.DefaultSyntheticPriceModel, start, int(start.AddDate(1, 0, 0).Sub(start)/time.Hour), syntheticSeed)
+				notes = append(notes, fmt.Sprintf("SYNTHETIC hourly prices (seed %d) — not market data", syntheticSeed))
+				if syntheticOut != "" {
+					var b bytes.Buffer
+					if err := plan.WriteHourlyPrices(&b, grid, "SYNTHETIC hourly prices — not market data.", fmt.Sprintf("plan.SyntheticHourlyPrices seed %d, USD/MWh", syntheticSeed)); err != nil {
+						return err
+					}
+					if err := output.WriteFileAtomic(syntheticOut, b.Bytes()); err != nil {
+						return err
+					}
+				}
+			default:
+				override = false
+				for _, s := range f.Sites {
+					if h := s.Tariff.Hourly(); h != nil {
+						grid = *h
+						break
+					}
+				}
+				if grid.USDPerMWh == nil {
+					return usageErrorf("no site has an hourly_csv tariff: give --prices FILE.csv or --synthetic-seed N")
+				}
+			}
+			classes, prices := f.CurtailClasses(n, grid, override)
+			res, err := plan.Curtail(classes, prices)
+			if err != nil {
+				return err
+			}
+			notes = append(notes, fmt.Sprintf("%d hours from %s", len(grid.USDPerMWh), grid.Start.Format(time.RFC3339)))
+			return emit(cmd, output.Document{
+				Title:    "Hourly curtailment backtest",
+				Notes:    notes,
+				Sections: []output.Section{{Name: "classes", Data: res}, {Name: "totals", Data: plan.CurtailTotals(res)}},
+			})
+		},
+	}
+	in.add(cmd)
+	cmd.Flags().StringVar(&pricesPath, "prices", "", "hourly price CSV (timestamp,usd_per_mwh) applied to every site")
+	cmd.Flags().Uint64Var(&syntheticSeed, "synthetic-seed", 1, "generate a SYNTHETIC year of hourly prices with this seed")
+	cmd.Flags().IntVar(&syntheticYear, "synthetic-year", 2026, "calendar year of the synthetic prices")
+	cmd.Flags().StringVar(&syntheticOut, "synthetic-out", "", "also write the synthetic prices to this CSV file")
+	return cmd
+}
