@@ -21,7 +21,7 @@ func (s Site) pue() float64 {
 // and site.
 type MachineEconomics struct {
 	Model                   string   `json:"model"`
-	THs                     float64  `json:"th_s"`
+	THs                     float64  `json:"th_s" table:"%.1f"`
 	Watts                   float64  `json:"watts" table:"%.0f"`
 	JoulesPerTH             float64  `json:"j_per_th" table:"%.1f"`
 	RevenueBTCDay           float64  `json:"revenue_btc_day" table:"%.8f"`
