@@ -60,7 +60,28 @@ func (s *Summary) WriteHTML(w io.Writer) error {
 	return err
 }
 
+// fanChart draws one metric's fan chart as inline SVG.
 func (s *Summary) fanChart(metric int, label string, scale float64) (string, error) {
+	p, err := s.fanPlot(metric, label, scale)
+	if err != nil {
+		return "", err
+	}
+	wt, err := p.WriterTo(6*vg.Inch, 3.5*vg.Inch, "svg")
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return "", err
+	}
+	svg := buf.String()
+	if i := strings.Index(svg, "<svg"); i > 0 {
+		svg = svg[i:] // drop the XML prolog: the SVG is inline
+	}
+	return svg, nil
+}
+
+func (s *Summary) fanPlot(metric int, label string, scale float64) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = label
 	p.X.Label.Text = "day"
@@ -84,10 +105,10 @@ func (s *Summary) fanChart(metric int, label string, scale float64) (string, err
 		return nil
 	}
 	if err := band(0.05, 0.95, color.RGBA{R: 198, G: 219, B: 239, A: 255}); err != nil {
-		return "", err
+		return nil, err
 	}
 	if err := band(0.25, 0.75, color.RGBA{R: 107, G: 174, B: 214, A: 255}); err != nil {
-		return "", err
+		return nil, err
 	}
 	med := make(plotter.XYs, n)
 	for d := range med {
@@ -95,22 +116,10 @@ func (s *Summary) fanChart(metric int, label string, scale float64) (string, err
 	}
 	line, err := plotter.NewLine(med)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	line.Color = color.RGBA{R: 8, G: 48, B: 107, A: 255}
 	line.Width = vg.Points(1.5)
 	p.Add(line)
-	wt, err := p.WriterTo(6*vg.Inch, 3.5*vg.Inch, "svg")
-	if err != nil {
-		return "", err
-	}
-	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
-		return "", err
-	}
-	svg := buf.String()
-	if i := strings.Index(svg, "<svg"); i > 0 {
-		svg = svg[i:] // drop the XML prolog: the SVG is inline
-	}
-	return svg, nil
+	return p, nil
 }
