@@ -15,9 +15,26 @@ import (
 	"github.com/hashfall/hashfall/output"
 )
 
-// ShutdownChartSVG draws each model's shutdown price against its J/TH, with
-// the BTC price as a horizontal line: models above the line are underwater.
+// ShutdownChartSVG draws the shutdown chart as SVG.
 func (r Report) ShutdownChartSVG() ([]byte, error) {
+	p, err := r.shutdownChart()
+	if err != nil {
+		return nil, err
+	}
+	w, err := p.WriterTo(7*vg.Inch, 4.5*vg.Inch, "svg")
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if _, err := w.WriteTo(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// shutdownChart plots each model's shutdown price against its J/TH, with
+// the BTC price as a horizontal line: models above the line are underwater.
+func (r Report) shutdownChart() (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = "Shutdown price vs efficiency"
 	p.X.Label.Text = "efficiency (J/TH)"
@@ -66,16 +83,7 @@ func (r Report) ShutdownChartSVG() ([]byte, error) {
 	p.X.Max = maxX * 1.05
 	p.Y.Min = 0
 	p.Add(plotter.NewGrid())
-
-	w, err := p.WriterTo(7*vg.Inch, 4.5*vg.Inch, "svg")
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	if _, err := w.WriteTo(&b); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return p, nil
 }
 
 var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
