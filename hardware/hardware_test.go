@@ -105,6 +105,10 @@ func TestCostRatiosSeed004(t *testing.T) {
 	}{
 		{"S21 XP Hydro", 0.48, 0.56, "about 52%"},
 		{"S19 XP", 0.88, 1.00, "approximately 92% to 100%"},
+		// The seed names the "Avalon A1466i" here. Canaan's sheet gives the
+		// immersion A1466I 170 TH/s at 19.5 J/TH, ≈84%; the air-cooled
+		// A1466 (150 TH/s, 3230 W) is the one that lands at ≈92%.
+		{"A1466", 0.88, 1.00, "approximately 92% to 100%"},
 		{"S19 Pro", 1.00, 1.62, "approximately 109% to 162%"},
 		{"M50S", 1.05, 1.62, "approximately 109% to 162%"},
 		// Canaan's 25 J/TH puts the A1366 at ≈107%, just under the
@@ -254,5 +258,21 @@ func TestLookupHandBuilt(t *testing.T) {
 	c := &Catalog{Models: []Model{{Maker: "Bitmain", Name: "S21 Hydro", HashrateTHs: 335, PowerW: 5360}}}
 	if m, err := c.Lookup("antminer s21 hyd"); err != nil || m.PowerW != 5360 {
 		t.Errorf("Lookup on hand-built catalog = %v, %v", m, err)
+	}
+}
+
+func TestLevenshtein(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0}, {"", "abc", 3}, {"abc", "", 3}, {"kitten", "sitting", 3},
+		{"s21xphydor", "s21xphyd", 2}, {"flaw", "lawn", 2}, {"añb", "anb", 1},
+	}
+	var ed editDistance
+	for _, tc := range cases {
+		if got := ed.levenshtein([]rune(tc.a), tc.b); got != tc.want {
+			t.Errorf("levenshtein(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // UnknownModelError is returned by Lookup when no model matches; Suggestions
@@ -56,14 +58,22 @@ var brands = map[string]string{
 func normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range strings.ToLower(s) {
-		switch r {
-		case ' ', '\t', '-', '_':
+	for _, r := range s {
+		switch {
+		case r == ' ' || r == '\t' || r == '-' || r == '_':
 			continue
+		case 'A' <= r && r <= 'Z':
+			r += 'a' - 'A'
+		case r >= utf8.RuneSelf:
+			r = unicode.ToLower(r)
 		}
 		b.WriteRune(r)
 	}
-	return strings.ReplaceAll(b.String(), "hydro", "hyd")
+	k := b.String()
+	if strings.Contains(k, "hydro") {
+		k = strings.ReplaceAll(k, "hydro", "hyd")
+	}
+	return k
 }
 
 // modelKeys lists every normalised spelling Lookup accepts for m: the bare
@@ -90,27 +100,27 @@ func (c *Catalog) keysFor(i int) []string {
 // names; a name shared by several makers returns *AmbiguousModelError.
 func (c *Catalog) Lookup(name string) (Model, error) {
 	q := normalize(name)
-	found := -1
-	var candidates []string
+	var buf [4]int
+	matches := buf[:0]
 	for i := range c.Models {
 		for _, k := range c.keysFor(i) {
-			if k != q {
-				continue
+			if k == q {
+				matches = append(matches, i)
+				break
 			}
-			if found < 0 {
-				found = i
-			}
-			candidates = append(candidates, c.Models[i].Maker+" "+c.Models[i].Name)
-			break
 		}
 	}
-	switch {
-	case len(candidates) == 1:
-		return c.Models[found], nil
-	case len(candidates) > 1:
-		return Model{}, &AmbiguousModelError{Query: name, Candidates: candidates}
+	switch len(matches) {
+	case 0:
+		return Model{}, &UnknownModelError{Query: name, Suggestions: c.suggest(q)}
+	case 1:
+		return c.Models[matches[0]], nil
 	}
-	return Model{}, &UnknownModelError{Query: name, Suggestions: c.suggest(q)}
+	candidates := make([]string, len(matches))
+	for j, i := range matches {
+		candidates[j] = c.Models[i].Maker + " " + c.Models[i].Name
+	}
+	return Model{}, &AmbiguousModelError{Query: name, Candidates: candidates}
 }
 
 const maxSuggestions = 3
@@ -124,16 +134,18 @@ func (c *Catalog) suggest(q string) []string {
 	}
 	// A third of the query, but at least 2, tolerates a swapped pair of
 	// letters in a short name without suggesting "S9" for "M30".
-	limit := max(2, len([]rune(q))/3)
+	limit := max(2, utf8.RuneCountInString(q)/3)
 	type hit struct {
 		name string
 		dist int
 	}
 	var hits []hit
+	var ed editDistance
+	qr := []rune(q)
 	for i := range c.Models {
 		best := -1
 		for _, k := range c.keysFor(i) {
-			d := levenshtein(q, k)
+			d := ed.levenshtein(qr, k)
 			if len(q) >= 3 && strings.Contains(k, q) {
 				d = min(d, 1)
 			}
@@ -161,24 +173,28 @@ func (c *Catalog) suggest(q string) []string {
 }
 
 // levenshtein is the number of single-rune insertions, deletions and
-// substitutions that turn a into b.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+// substitutions that turn a into b. It reuses the caller's row buffers, since
+// suggest compares one query against every key in the catalog.
+func (d *editDistance) levenshtein(a []rune, b string) int {
+	d.prev, d.cur = d.prev[:0], d.cur[:0]
+	for j := 0; j <= len(a); j++ {
+		d.prev = append(d.prev, j)
+		d.cur = append(d.cur, 0)
 	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
+	i := 0
+	for _, rb := range b {
+		i++
+		d.cur[0] = i
+		for j := 1; j <= len(a); j++ {
 			cost := 1
-			if ra[i-1] == rb[j-1] {
+			if a[j-1] == rb {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d.cur[j] = min(d.prev[j]+1, d.cur[j-1]+1, d.prev[j-1]+cost)
 		}
-		prev, cur = cur, prev
+		d.prev, d.cur = d.cur, d.prev
 	}
-	return prev[len(rb)]
+	return d.prev[len(a)]
 }
+
+type editDistance struct{ prev, cur []int }
