@@ -54,3 +54,21 @@ func BenchmarkSupplyThrough(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNextWorkMathBig runs the math/big reference from the tests on
+// the same inputs as BenchmarkNextWorkRequired: the cost the fixed-size
+// 256-bit arithmetic saves in the simulator's loop.
+func BenchmarkNextWorkMathBig(b *testing.B) {
+	p := &chaincfg.MainNetParams
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		sinkBits = refNextWork(p.PowLimit, 0x17023a04, int64(300_000+i%5_000_000))
+	}
+}
+
+func BenchmarkBlockWork(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		sinkBits = uint32(BlockWork(0x17023a04 + uint32(i&0xffff)).BitLen())
+	}
+}
