@@ -11,6 +11,7 @@ import (
 	"github.com/hashfall/hashfall/economics"
 	"github.com/hashfall/hashfall/output"
 	"github.com/hashfall/hashfall/plan"
+	"github.com/hashfall/hashfall/sim"
 )
 
 func init() { register(newFleetCmd) }
@@ -23,7 +24,7 @@ func newFleetCmd() *cobra.Command {
 examples/fleet.yaml) and plans what to run, curtail, sell and convert.
 Network flags default to the February 2026 snapshot of the seed articles.`,
 	}
-	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd())
+	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd(), newFleetPivotCmd())
 	return cmd
 }
 
@@ -163,5 +164,64 @@ hourly file. --synthetic-seed generates a SYNTHETIC year of prices instead.`,
 	cmd.Flags().Uint64Var(&syntheticSeed, "synthetic-seed", 1, "generate a SYNTHETIC year of hourly prices with this seed")
 	cmd.Flags().IntVar(&syntheticYear, "synthetic-year", 2026, "calendar year of the synthetic prices")
 	cmd.Flags().StringVar(&syntheticOut, "synthetic-out", "", "also write the synthetic prices to this CSV file")
+	return cmd
+}
+
+func newFleetPivotCmd() *cobra.Command {
+	var in fleetInputs
+	var site, scenario string
+	var paths, horizonDays int
+	var seed uint64
+	var discountPct float64
+	cmd := &cobra.Command{
+		Use:   "pivot FLEET.yaml --site NAME [--scenario FILE|NAME] [--paths N]",
+		Short: "NPV, IRR and payback of converting a site to AI/HPC, and the value of waiting",
+		Long: `pivot values converting a site to AI/HPC hosting against mining on, over the
+simulator's daily price and difficulty paths: the NPV difference's distribution,
+the probability conversion wins, IRR and payback, and — by Longstaff–Schwartz
+least-squares Monte Carlo over monthly decision dates — the best time to convert
+and what the option to wait is worth.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if site == "" {
+				return usageErrorf("--site is required")
+			}
+			if paths < 2 {
+				return usageErrorf("--paths must be ≥ 2, got %d", paths)
+			}
+			f, _, err := in.load(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			sc, err := sim.LoadScenario(scenario)
+			if err != nil {
+				return usageErrorf("--scenario: %v", err)
+			}
+			daily, err := sim.DailyPaths(cmd.Context(), sc, sim.Options{Paths: paths, HorizonDays: horizonDays, Seed: seed})
+			if err != nil {
+				return err
+			}
+			v, err := f.Pivot(site, daily, discountPct)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			return emit(cmd, output.Document{
+				Title: "AI/HPC conversion of site " + site,
+				Notes: []string{
+					fmt.Sprintf("scenario %q, %d paths, seed %d; simulated paths, not forecasts", scenario, paths, seed),
+					"mining is valued over the simulated horizon only; the lease counts over its whole term",
+				},
+				Sections: []output.Section{{Name: "valuation", Data: v.Result}, {Name: "npv_difference_histogram", Data: v.Histogram}},
+			})
+		},
+	}
+	in.add(cmd)
+	f := cmd.Flags()
+	f.StringVar(&site, "site", "", "site to convert (must have an ai: option)")
+	f.StringVar(&scenario, "scenario", "default", "simulator scenario: default, bear, ai-pivot or a YAML file")
+	f.IntVar(&paths, "paths", 1000, "number of simulated paths")
+	f.IntVar(&horizonDays, "horizon-days", 0, "simulated horizon, days (0: the scenario's)")
+	f.Uint64Var(&seed, "seed", 1, "random seed")
+	f.Float64Var(&discountPct, "discount-pct", 10, "discount rate, percent per year")
 	return cmd
 }
