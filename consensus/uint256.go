@@ -103,8 +103,8 @@ func u256FromBig(x *big.Int) u256 {
 		x = new(big.Int).And(x, mask256)
 	}
 	var r u256
-	// Walk the words by byte-free arithmetic so that 32-bit platforms,
-	// where big.Word is 32 bits, fill the limbs the same way.
+	// Place each word by its bit offset: big.Word is 32 bits on 32-bit
+	// platforms and 64 bits elsewhere.
 	for i, w := range x.Bits() {
 		bit := uint(i) * bits.UintSize
 		r[bit/64] |= uint64(w) << (bit % 64)
