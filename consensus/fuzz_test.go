@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/btcsuite/btcd/blockchain"
+	"github.com/btcsuite/btcd/chaincfg/v2"
 )
 
 // FuzzCompactRoundTrip checks CompactToTarget and TargetToCompact against the
@@ -102,4 +103,20 @@ func containsNewline(s string) bool {
 		}
 	}
 	return false
+}
+
+// FuzzNextWorkRequired checks the retarget against the math/big reference
+// for any bits and block times.
+func FuzzNextWorkRequired(f *testing.F) {
+	f.Add(uint32(0x1d00ffff), int64(1261130161), int64(1262152739))
+	f.Add(uint32(0x1c05a3f4), int64(1279008237), int64(1279297671))
+	f.Add(uint32(0x1c387f6f), int64(1263163443), int64(1269211443))
+	f.Add(uint32(0x2100ffff), int64(0), int64(1<<40))
+	f.Fuzz(func(t *testing.T, bits uint32, firstS, lastS int64) {
+		p := &chaincfg.MainNetParams
+		r := NextWorkRequired(p, bits, firstS, lastS)
+		if want := refNextWork(p.PowLimit, bits, lastS-firstS); r.Bits != want {
+			t.Fatalf("NextWorkRequired(%#08x, %d, %d) = %#08x, reference %#08x", bits, firstS, lastS, r.Bits, want)
+		}
+	})
 }
