@@ -77,6 +77,14 @@ func Load(r io.Reader, name string) (*Catalog, error) {
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 var unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
 
+// goTypeNames hides this package's Go types from users reading yaml.v3's
+// type errors.
+var goTypeNames = strings.NewReplacer(
+	"[]hardware.modelYAML", "a list of models",
+	"hardware.modelYAML", "a model entry",
+	"hardware.fileYAML", "a catalog mapping",
+)
+
 // yamlError rewrites yaml.v3's messages, which may span several lines, into
 // hashfall's single-line "file:line: problem" form.
 func yamlError(name string, err error) error {
@@ -92,9 +100,9 @@ func yamlError(name string, err error) error {
 		if u := unknownField.FindStringSubmatch(problem); u != nil {
 			problem = fmt.Sprintf("unknown key %q", u[1])
 		}
-		return fmt.Errorf("%s:%s: %s", name, m[1], problem)
+		return fmt.Errorf("%s:%s: %s", name, m[1], goTypeNames.Replace(problem))
 	}
-	return fmt.Errorf("%s: %s", name, msg)
+	return fmt.Errorf("%s: %s", name, goTypeNames.Replace(msg))
 }
 
 var coolings = map[Cooling]bool{Air: true, Hydro: true, Immersion: true}
@@ -232,7 +240,7 @@ func lineOr(n *yaml.Node, fallback int) int {
 // scalarString accepts any scalar, so that an unquoted date or a numeric
 // model name ("1246") reads as the text the user wrote.
 func scalarString(n *yaml.Node) (string, error) {
-	if n.Kind != yaml.ScalarNode {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return "", errors.New("not a scalar")
 	}
 	return n.Value, nil

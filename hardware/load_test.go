@@ -84,7 +84,11 @@ func TestLoadErrors(t *testing.T) {
 		{"no version", "models:\n" + entry(), `bad.yaml:1: version must be a non-empty string`},
 		{"syntax", head + "  - maker: [\n", `bad.yaml:3: did not find expected node content`},
 		{"two documents", goodEntry + "---\n" + goodEntry, `bad.yaml: more than one YAML document`},
-		{"models not a list", "version: v\nmodels: 3\n", `bad.yaml:2: cannot unmarshal`},
+		{"models not a list", "version: v\nmodels: 3\n", "bad.yaml:2: cannot unmarshal !!int `3` into a list of models"},
+		{"entry not a mapping", "version: v\nmodels: [3]\n", "bad.yaml:2: cannot unmarshal !!int `3` into a model entry"},
+		{"catalog not a mapping", "- a\n", "bad.yaml:1: cannot unmarshal !!seq into a catalog mapping"},
+		{"null model", head + entry("model", "~"), `bad.yaml:4: model entry: model must be a non-empty string`},
+		{"null watts", head + entry("watts", ""), `bad.yaml:7: model "X": watts must be a number, got ""`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
