@@ -75,9 +75,10 @@
 //	    + J/TH·1000·24/1000·USD/kWh·PUE                       USD/PH/day.
 //
 // Once the hashprice has stayed above b for trigger_days, the industry
-// orders ΔH = H·h/b − H − (already ordered) (hashprice ∝ 1/H at a given
-// reward, so this brings it back to b), at most capacity_hs_per_day a day,
-// delivered lead_time_days later.
+// orders ΔH = H_D·h/b − H − (already ordered), H_D = D·2^32/600 the
+// hashrate the current difficulty stands for (once difficulty catches up,
+// hashprice ∝ 1/H at a given reward and price, so this brings it back to
+// b), at most capacity_hs_per_day a day, delivered lead_time_days later.
 //
 // AI/HPC: an AI-eligible cohort converts permanently once
 // ai.revenue_usd_per_kwh ≥ factor · revenue_c/(W_c·PUE·24/1000) has held

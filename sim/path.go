@@ -195,8 +195,11 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 				triggerDays = 0
 			}
 			if triggerDays >= s.Entry.TriggerDays && runningHs > 0 {
-				// Hashprice ∝ 1/H at a given reward, so H·hp/b brings it to b.
-				needed := runningHs*hpPH/w.barrierUSDPerPH - runningHs - pipelineHs
+				// Once difficulty catches up with the hashrate, hashprice is
+				// ∝ 1/H at a given reward and price, so the hashrate that
+				// brings today's hashprice down to b is H_D·h/b, H_D = D·2^32/600
+				// the hashrate today's difficulty stands for.
+				needed := economics.ImpliedHashrateHs(ch.difficulty)*hpPH/w.barrierUSDPerPH - runningHs - pipelineHs
 				if order := math.Min(needed, s.Entry.CapacityHsPerDay); order > 0 {
 					arrivals[day+s.Entry.LeadTimeDays] += order
 					pipelineHs += order

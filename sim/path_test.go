@@ -3,6 +3,7 @@ package sim
 import (
 	"context"
 	"math"
+	"sort"
 	"testing"
 
 	"github.com/hashfall/hashfall/economics"
@@ -322,5 +323,31 @@ price:
 	}
 	if ev.maxFallPct <= 0 {
 		t.Errorf("a 28%% price fall produced no difficulty fall (max fall %.2f%%)", ev.maxFallPct)
+	}
+}
+
+// Prat & Walter's reflecting barrier: with the price held high and ample
+// entry capacity, investment pushes the hashprice down to the barrier b
+// and keeps it there once difficulty has caught up.
+func TestEntryReflectsHashpriceAtBarrier(t *testing.T) {
+	s := mustScenario(t, `
+base: default
+price: {model: scripted, points: [{day: 1, price_usd: 200000}]}
+fees: {model: constant}
+entry: {enabled: true, model: S21 XP Hydro, hardware_usd_per_th: 16, power_usd_per_kwh: 0.04, infra_usd_per_w: 0.55, payback_days: 540, trigger_days: 3, lead_time_days: 10, capacity_hs_per_day: 1.0e21}
+ai: {revenue_usd_per_kwh: 0}
+`)
+	w := mustWorld(t, s)
+	var hp []float64
+	w.simulatePath(0, Options{HorizonDays: 200, Engine: EngineFast, Seed: 8}, func(_ int, r *dayRecord) { hp = append(hp, r.HashpriceUSDPerPHDay) })
+	if hp[5] < 1.3*w.barrierUSDPerPH {
+		t.Fatalf("test needs the hashprice well above the barrier at first: %.2f vs b = %.2f", hp[5], w.barrierUSDPerPH)
+	}
+	late := append([]float64(nil), hp[120:]...)
+	sort.Float64s(late)
+	med := late[len(late)/2]
+	t.Logf("hashprice day 5 %.2f, late median %.2f, barrier %.2f USD/PH/day", hp[5], med, w.barrierUSDPerPH)
+	if math.Abs(med-w.barrierUSDPerPH) > 0.08*w.barrierUSDPerPH {
+		t.Errorf("late median hashprice %.2f, want ≈ barrier %.2f", med, w.barrierUSDPerPH)
 	}
 }

@@ -78,6 +78,9 @@ writes a shard file; "hashfall merge FILES..." prints what one run would.`,
 			if paths < 1 {
 				return usageErrorf("--paths must be ≥ 1, got %d", paths)
 			}
+			if flags.Changed("horizon-days") && s.Kind == sim.KindExogenous {
+				return usageErrorf("--horizon-days does not apply to the exogenous scenario; it runs --epochs epochs")
+			}
 			if flags.Changed("horizon-days") && (horizon < 1 || horizon > 36500) {
 				return usageErrorf("--horizon-days must be between 1 and 36500, got %d", horizon)
 			}
