@@ -27,6 +27,19 @@ func TestDefaultLoads(t *testing.T) {
 	}
 }
 
+// Every embedded model must be reachable by its own name and with its maker
+// in front; a collision between normalised names would make one unreachable.
+func TestDefaultModelsFindThemselves(t *testing.T) {
+	for _, m := range Default().Models {
+		for _, q := range []string{m.Name, m.Maker + " " + m.Name, strings.ToUpper(m.Name)} {
+			got, err := Default().Lookup(q)
+			if err != nil || got.Name != m.Name || got.Maker != m.Maker {
+				t.Errorf("Lookup(%q) = %q, %v", q, got.Name, err)
+			}
+		}
+	}
+}
+
 func TestDefaultSpans2016To2025(t *testing.T) {
 	first, last := 9999, 0
 	for _, m := range Default().Models {
@@ -43,7 +56,7 @@ func TestDefaultFamilies(t *testing.T) {
 		"Antminer S9":    {"S9", "S9j", "S9k", "T9+"},
 		"Antminer S17":   {"S17", "S17 Pro", "S17+"},
 		"Antminer S19":   {"S19", "S19 Pro", "S19j Pro", "S19 XP", "S19 XP Hyd", "S19k Pro", "S19 Pro+ Hyd"},
-		"Antminer S21":   {"S21", "S21 Pro", "S21 Hydro", "S21+", "S21 XP", "S21 XP Hydro", "S21 XP+ Hyd", "S21e XP Hyd 3U"},
+		"Antminer S21":   {"S21", "S21 Pro", "S21 Hydro", "S21+", "S21 XP", "S21 XP Hydro", "S21 XP+ Hyd", "S21e XP Hyd", "S21e XP Hyd 3U"},
 		"Antminer S23":   {"S23", "S23 Hydro"},
 		"Whatsminer M30": {"M30S", "M30S+", "M30S++"},
 		"Whatsminer M50": {"M50", "M50S", "M50S++"},

@@ -111,6 +111,7 @@ var coolings = map[Cooling]bool{Air: true, Hydro: true, Immersion: true}
 // problem so that nothing half-checked escapes.
 func build(name string, f *fileYAML) (*Catalog, error) {
 	version, err := scalarString(&f.Version)
+	version = strings.TrimSpace(version)
 	if err != nil || version == "" {
 		return nil, fmt.Errorf("%s:%d: version must be a non-empty string", name, lineOr(&f.Version, 1))
 	}
@@ -121,6 +122,10 @@ func build(name string, f *fileYAML) (*Catalog, error) {
 	firstLine := map[string]int{}
 	for i := range f.Models {
 		e := &f.Models[i]
+		if entryLine(e) == 0 {
+			// An empty mapping carries no key, hence no line to point at.
+			return nil, fmt.Errorf("%s: model entry %d is empty", name, i+1)
+		}
 		m, err := buildModel(e)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%w", name, err)

@@ -80,6 +80,8 @@ func TestLoadErrors(t *testing.T) {
 		{"negative price", head + entry() + "    list_price_usd: -1\n", `bad.yaml:10: model "X": list_price_usd must be >= 0`},
 		{"empty file", "", `bad.yaml: empty catalog`},
 		{"comments only", "# nothing\n", `bad.yaml: empty catalog`},
+		{"empty entry", head + entry() + "  - {}\n", `bad.yaml: model entry 2 is empty`},
+		{"blank version", "version: \"  \"\nmodels:\n" + entry(), `bad.yaml:1: version must be a non-empty string`},
 		{"no models", "version: v\nmodels: []\n", `bad.yaml: empty catalog: no models`},
 		{"no version", "models:\n" + entry(), `bad.yaml:1: version must be a non-empty string`},
 		{"syntax", head + "  - maker: [\n", `bad.yaml:3: did not find expected node content`},

@@ -132,8 +132,8 @@ func (c *Catalog) suggest(q string) []string {
 	if q == "" {
 		return nil
 	}
-	// A third of the query, but at least 2, tolerates a swapped pair of
-	// letters in a short name without suggesting "S9" for "M30".
+	// About one slip per three characters, and at least a swapped pair
+	// ("S12 XP" for "S21 XP"); beyond that the "near" names are noise.
 	limit := max(2, utf8.RuneCountInString(q)/3)
 	type hit struct {
 		name string
