@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,7 +27,7 @@ func newFleetCmd() *cobra.Command {
 examples/fleet.yaml) and plans what to run, curtail, sell and convert.
 Network flags default to the February 2026 snapshot of the seed articles.`,
 	}
-	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd(), newFleetPivotCmd())
+	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd(), newFleetPivotCmd(), newFleetRundownCmd())
 	return cmd
 }
 
@@ -224,4 +227,90 @@ and what the option to wait is worth.`,
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.Float64Var(&discountPct, "discount-pct", 10, "discount rate, percent per year")
 	return cmd
+}
+
+func newFleetRundownCmd() *cobra.Command {
+	var in fleetInputs
+	var o plan.RundownOptions
+	var start, salvage, htmlPath string
+	var volPctPerDay, etaFrac, gammaFrac, epsilonBps float64
+	cmd := &cobra.Command{
+		Use:   "rundown FLEET.yaml [--horizon-days D] [--html FILE]",
+		Short: "Dated run-down plan: shutdowns, hardware sales, site conversions and BTC sales",
+		Long: `rundown walks the fleet forward day by day on an assumed price and difficulty
+drift: groups shut down the day they stop earning their power (least efficient,
+most expensive power first) and are sold at the salvage curve; sites left idle
+with an ai: option are marked for conversion; any cash shortfall is covered by
+selling treasury BTC on an Almgren–Chriss schedule. The default salvage curve
+and market-impact parameters are ILLUSTRATIVE, not market data.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, n, err := in.load(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			if o.Start, err = time.Parse(time.DateOnly, start); err != nil {
+				return usageErrorf("--start %q: want YYYY-MM-DD", start)
+			}
+			if o.Salvage.USDPerTH, err = parseSalvage(salvage); err != nil {
+				return usageErrorf("--salvage-usd-per-th: %v", err)
+			}
+			p := n.PriceUSD
+			o.Liquidation.SigmaUSDPerSqrtDay = p * volPctPerDay / 100
+			o.Liquidation.EtaUSDDayPerUnit2 = p * etaFrac
+			o.Liquidation.GammaUSDPerUnit2 = p * gammaFrac
+			o.Liquidation.EpsilonUSDPerUnit = p * epsilonBps / 1e4
+			r, err := f.Rundown(n, o)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			if htmlPath != "" {
+				page, err := plan.RundownHTML(r, "Run-down plan: "+args[0])
+				if err != nil {
+					return err
+				}
+				if err := output.WriteFileAtomic(htmlPath, page); err != nil {
+					return err
+				}
+			}
+			return emit(cmd, output.Document{
+				Title: "Run-down plan",
+				Notes: []string{snapshotNote(cmd, n),
+					fmt.Sprintf("price %+g%%/month, difficulty %+g%%/month, deterministic; salvage curve and impact parameters are inputs (defaults illustrative)", o.PriceDriftPctPerMonth, o.DifficultyPctPerMonth)},
+				Sections: []output.Section{{Name: "summary", Data: r.Summary}, {Name: "schedule", Data: r.Events}},
+			})
+		},
+	}
+	in.add(cmd)
+	fl := cmd.Flags()
+	fl.IntVar(&o.HorizonDays, "horizon-days", 365, "days to plan")
+	fl.StringVar(&start, "start", economics.Snapshot2026Feb.AsOf.Format(time.DateOnly), "first day of the plan, YYYY-MM-DD")
+	fl.Float64Var(&o.PriceDriftPctPerMonth, "price-drift-pct", 0, "BTC price change per month, percent (compounding)")
+	fl.Float64Var(&o.DifficultyPctPerMonth, "difficulty-drift-pct", 0, "difficulty change per month, percent (compounding)")
+	fl.StringVar(&salvage, "salvage-usd-per-th", "12,4,1.5,0.3", "resale USD per TH/s for <25, 25–38, 38–68, >68 J/TH (illustrative default)")
+	fl.Float64Var(&o.Salvage.DeclinePctPerMonth, "salvage-decline-pct", 3, "salvage value decline per month, percent")
+	fl.Float64Var(&volPctPerDay, "btc-vol-pct", 3, "BTC daily volatility, percent of price (σ for Almgren–Chriss)")
+	fl.Float64Var(&etaFrac, "eta-frac", 1e-5, "temporary impact η as a fraction of price per BTC/day sold")
+	fl.Float64Var(&gammaFrac, "gamma-frac", 1e-6, "permanent impact γ as a fraction of price per BTC sold")
+	fl.Float64Var(&epsilonBps, "epsilon-bps", 5, "fixed cost per BTC sold (half spread + fees), basis points of price")
+	fl.Float64Var(&o.Liquidation.LambdaPerUSD, "lambda", 1e-9, "risk aversion λ, 1/USD (1e-9 with the defaults: half-life of about two weeks)")
+	fl.StringVar(&htmlPath, "html", "", "also write an HTML timeline chart to this file")
+	return cmd
+}
+
+// parseSalvage reads four comma-separated USD/TH values.
+func parseSalvage(s string) ([4]float64, error) {
+	var out [4]float64
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return out, fmt.Errorf("want 4 comma-separated values, got %d", len(parts))
+	}
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || !(v >= 0) || math.IsInf(v, 0) {
+			return out, fmt.Errorf("value %d (%q) must be a number ≥ 0", i+1, p)
+		}
+		out[i] = v
+	}
+	return out, nil
 }
