@@ -92,20 +92,28 @@ func TestS21XPHydroSeed004(t *testing.T) {
 	}
 }
 
-// seed004CostRatio is seed 004's electricity-cost ratio, power cost over
-// revenue per TH/s per day, at $75,000, $0.06/kWh, difficulty 141.7e12 and
-// fees of 0.025 BTC a block (the February 2026 state of issue 2 §5).
-func seed004CostRatio(m Model) float64 {
+// seed004BTCPerTHDay is the expected reward of 1 TH/s for a day in the
+// February 2026 state of seed 004 and issue 2 §5: difficulty 141.7e12 and
+// 3.125 BTC subsidy plus 0.025 BTC fees a block, i.e. 1e12·86400/(D·2^32)·reward.
+func seed004BTCPerTHDay() float64 {
 	const (
-		priceUSD     = 75000
-		usdPerKWh    = 0.06
-		difficulty   = 141.7e12
-		rewardBTC    = 3.125 + 0.025
-		secondsinDay = 86400
+		difficulty  = 141.7e12
+		rewardBTC   = 3.125 + 0.025
+		secondsADay = 86400
 	)
-	btcPerTHDay := 1e12 * secondsinDay / (difficulty * math.Exp2(32)) * rewardBTC
-	powerUSDPerTHDay := m.JoulesPerTH() * 24 / 1000 * usdPerKWh
-	return powerUSDPerTHDay / (btcPerTHDay * priceUSD)
+	return 1e12 * secondsADay / (difficulty * math.Exp2(32)) * rewardBTC
+}
+
+// powerUSDPerTHDay is what 1 TH/s of m costs to run for a day: J/TH · 24 h
+// / 1000 · USD/kWh.
+func powerUSDPerTHDay(m Model, usdPerKWh float64) float64 {
+	return m.JoulesPerTH() * 24 / 1000 * usdPerKWh
+}
+
+// seed004CostRatio is seed 004's electricity-cost ratio, power cost over
+// revenue, at $75,000 and $0.06/kWh.
+func seed004CostRatio(m Model) float64 {
+	return powerUSDPerTHDay(m, 0.06) / (seed004BTCPerTHDay() * 75000)
 }
 
 // Seed 004 quotes electricity-cost ratios for named rigs at $75,000 and
@@ -162,6 +170,26 @@ func TestS23MoreEfficientThanS21Seed001(t *testing.T) {
 	}
 	if n < 2 {
 		t.Errorf("found %d S23 models, want the family", n)
+	}
+}
+
+// Seed 001 (001_5a78b7d26449070f.txt): "Popular Antminer S21 models face a
+// shutdown price range of $46,000 to $67,000". With the catalog's S21 and the
+// seed-004 network, power at $0.05–0.07/kWh must span that band; the shutdown
+// price is where revenue equals power cost.
+func TestS21ShutdownBandSeed001(t *testing.T) {
+	s21, err := Default().Lookup("S21")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shutdownUSD := func(usdPerKWh float64) float64 {
+		return powerUSDPerTHDay(s21, usdPerKWh) / seed004BTCPerTHDay()
+	}
+	if low := shutdownUSD(0.05); low < 44000 || low > 48000 {
+		t.Errorf("S21 shutdown price at $0.05/kWh = $%.0f, seed 001's band starts at $46,000", low)
+	}
+	if high := shutdownUSD(0.07); high < 64000 || high > 69000 {
+		t.Errorf("S21 shutdown price at $0.07/kWh = $%.0f, seed 001's band ends at $67,000", high)
 	}
 }
 
