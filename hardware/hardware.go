@@ -44,7 +44,7 @@ type Catalog struct {
 	// keys[i] holds the normalised names under which Models[i] is found.
 	// Load fills it once so that Lookup on the shared default catalog neither
 	// allocates per model nor writes to shared state.
-	keys [][]string
+	keys []modelKeySet
 }
 
 //go:embed catalog.yaml

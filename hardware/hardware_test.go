@@ -294,6 +294,24 @@ models:
 	}
 }
 
+// A caller may edit a loaded catalog; Lookup must see the edit.
+func TestLookupAfterEdit(t *testing.T) {
+	c, err := Load(strings.NewReader(`version: "t"
+models:
+  - {maker: Acme, model: X1, released: 2024-01, th_s: 100, watts: 2000, cooling: air, source: test}
+`), "edit.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Models[0].Name = "X2"
+	if m, err := c.Lookup("X2"); err != nil || m.Name != "X2" {
+		t.Errorf("Lookup(X2) after rename = %v, %v", m, err)
+	}
+	if _, err := c.Lookup("X1"); err == nil {
+		t.Error("Lookup(X1) still finds the renamed model")
+	}
+}
+
 // Other packages build catalogs in code; Lookup must not depend on Load.
 func TestLookupHandBuilt(t *testing.T) {
 	c := &Catalog{Models: []Model{{Maker: "Bitmain", Name: "S21 Hydro", HashrateTHs: 335, PowerW: 5360}}}

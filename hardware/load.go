@@ -137,7 +137,7 @@ func build(name string, f *fileYAML) (*Catalog, error) {
 		}
 		firstLine[id] = line
 		c.Models = append(c.Models, m)
-		c.keys = append(c.keys, modelKeys(m))
+		c.keys = append(c.keys, newModelKeySet(m))
 	}
 	return c, nil
 }

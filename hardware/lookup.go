@@ -87,12 +87,24 @@ func modelKeys(m Model) []string {
 	return keys
 }
 
+// modelKeySet remembers which maker and name its keys were derived from, so
+// that a caller who edits Catalog.Models after Load is not served stale keys.
+type modelKeySet struct {
+	maker, name string
+	keys        []string
+}
+
+func newModelKeySet(m Model) modelKeySet {
+	return modelKeySet{maker: m.Maker, name: m.Name, keys: modelKeys(m)}
+}
+
 func (c *Catalog) keysFor(i int) []string {
-	if len(c.keys) == len(c.Models) {
-		return c.keys[i]
+	m := &c.Models[i]
+	if i < len(c.keys) && c.keys[i].name == m.Name && c.keys[i].maker == m.Maker {
+		return c.keys[i].keys
 	}
-	// A Catalog built by hand rather than by Load: derive the keys on the fly.
-	return modelKeys(c.Models[i])
+	// A Catalog built or edited by hand: derive the keys on the fly.
+	return modelKeys(*m)
 }
 
 // Lookup finds a model by name, ignoring case, spaces, hyphens, underscores
