@@ -52,7 +52,7 @@ func TestAlmgrenChrissLambdaZeroIsTWAP(t *testing.T) {
 }
 
 // For λ > 0 the paper gives E and V of the optimal trajectory in closed
-// form (AC2000 eq. after (2.x), "E(x) = ½γX² + εX + η̃X² tanh(½κτ)(τ
+// form (AC2000 §2.2, "E(x) = ½γX² + εX + η̃X² tanh(½κτ)(τ
 // sinh(2κT) + 2T sinh(κτ)) / (2τ² sinh²(κT))" and "V(x) = ½σ²X² (τ sinh(κT)
 // cosh(κ(T−τ)) − T sinh(κτ)) / (sinh²(κT) sinh(κτ))"). Our sums over the
 // trajectory must agree with them at the paper's λ = 1e-7 and 1e-6.
@@ -159,6 +159,40 @@ func TestAlmgrenChrissRejectsBadInput(t *testing.T) {
 	} {
 		if _, err := AlmgrenChriss(l); err == nil {
 			t.Errorf("%+v: want an error", l)
+		}
+	}
+}
+
+// An independent implementation of AC2000 run on the paper's example: the
+// DROP library's Almgren–Chriss coverage test
+// (lakshmidrip.github.io/DROP/junit/classes/org.drip.coverage.execution.AlmgrenChriss.html)
+// prints, per λ in units of 1e-6 per $: mean cost ($M), variance ($M²),
+// mean + λ·variance ($M) and half-life (days), to 4 decimals.
+func TestAlmgrenChrissMatchesDROP(t *testing.T) {
+	for _, c := range []struct{ lambda, mean, variance, penalty, halfLife float64 }{
+		{1e-9, 0.6625, 1.0812, 0.6636, 51.30},
+		{2e-9, 0.6625, 1.0794, 0.6647, 36.27},
+		{5e-9, 0.6625, 1.0740, 0.6679, 22.94},
+		{9e-9, 0.6626, 1.0669, 0.6722, 17.10},
+	} {
+		s, err := AlmgrenChriss(paperExample(c.lambda))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := s.StdCostUSD * s.StdCostUSD
+		for _, x := range []struct {
+			what      string
+			got, want float64
+			tol       float64
+		}{
+			{"mean $M", s.ExpectedCostUSD / 1e6, c.mean, 5e-5},
+			{"variance $M²", v / 1e12, c.variance, 5e-5},
+			{"penalty $M", (s.ExpectedCostUSD + c.lambda*v) / 1e6, c.penalty, 5e-5},
+			{"half-life days", s.HalfLifeDays, c.halfLife, 5e-3},
+		} {
+			if math.Abs(x.got-x.want) > x.tol+1e-12 {
+				t.Errorf("λ=%g: %s = %.5f, DROP prints %.4f", c.lambda, x.what, x.got, x.want)
+			}
 		}
 	}
 }

@@ -62,7 +62,6 @@ type NPVBin struct {
 type PivotValuation struct {
 	Result    PivotResult
 	Histogram []NPVBin
-	NPVDiff   []float64 // per path, USD
 }
 
 // pivotModel holds the monthly cash flows of the two choices.
@@ -266,7 +265,7 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, discountPctPerYear
 		v := stat.Quantile(0.5, stat.Empirical, sorted(stopMonths), nil)
 		res.BestMonthMedian = &v
 	}
-	return PivotValuation{Result: res, Histogram: histogram(sd, 20), NPVDiff: diff}, nil
+	return PivotValuation{Result: res, Histogram: histogram(sd, 20)}, nil
 }
 
 // incremental returns path i's monthly cash of converting now minus mining
