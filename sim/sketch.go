@@ -1,6 +1,9 @@
 package sim
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // sketchAlpha is the relative accuracy of the daily quantile sketches.
 const sketchAlpha = 0.002
@@ -24,25 +27,46 @@ type Sketch struct {
 	Counts []uint32 // dense counts from Offset up
 }
 
-func sketchIndex(x float64) int32 {
-	return int32(math.Ceil(math.Log(x) / sketchLnGamma))
-}
+// zeroKey marks a value that counts as zero in a batch of keys.
+const zeroKey = math.MinInt32
 
-// Add records one value.
-func (s *Sketch) Add(x float64) {
+// sketchKey returns the bucket index of x, or zeroKey.
+func sketchKey(x float64) int32 {
 	if !(x > sketchMinValue) {
-		s.Zero++
-		return
+		return zeroKey
 	}
 	if math.IsInf(x, 1) {
 		x = math.MaxFloat64
 	}
-	i := sketchIndex(x)
-	s.grow(i, i)
-	s.Counts[i-s.Offset]++
+	return int32(math.Ceil(math.Log(x) / sketchLnGamma))
 }
 
-// grow makes Counts cover bucket indexes [lo, hi].
+// Add records one value.
+func (s *Sketch) Add(x float64) { s.addKeys([]int32{sketchKey(x)}) }
+
+// addKeys records a batch of keys from sketchKey, growing Counts at most
+// once per batch.
+func (s *Sketch) addKeys(keys []int32) {
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32+1)
+	for _, k := range keys {
+		if k != zeroKey {
+			lo, hi = min(lo, k), max(hi, k)
+		}
+	}
+	if lo <= hi {
+		s.grow(lo, hi)
+	}
+	for _, k := range keys {
+		if k == zeroKey {
+			s.Zero++
+		} else {
+			s.Counts[k-s.Offset]++
+		}
+	}
+}
+
+// grow makes Counts cover bucket indexes [lo, hi], with slack in the
+// direction it grows so that a run of new extremes costs amortised O(1).
 func (s *Sketch) grow(lo, hi int32) {
 	if len(s.Counts) == 0 {
 		s.Offset = lo
@@ -50,13 +74,37 @@ func (s *Sketch) grow(lo, hi int32) {
 		return
 	}
 	if lo < s.Offset {
+		lo -= int32(len(s.Counts)/2) + 8
 		c := make([]uint32, int(s.Offset-lo)+len(s.Counts))
 		copy(c[s.Offset-lo:], s.Counts)
 		s.Counts, s.Offset = c, lo
 	}
 	if top := s.Offset + int32(len(s.Counts)) - 1; hi > top {
-		s.Counts = append(s.Counts, make([]uint32, hi-top)...)
+		n, need := len(s.Counts), int(hi-top)
+		if cap(s.Counts)-n < need {
+			s.Counts = slices.Grow(s.Counts, need+n/2+8)
+		}
+		s.Counts = s.Counts[:n+need]
+		clear(s.Counts[n:])
 	}
+}
+
+// trim drops empty buckets at both ends, so that equal sketches have equal
+// representations whatever order their values came in.
+func (s *Sketch) trim() {
+	lo, hi := 0, len(s.Counts)
+	for lo < hi && s.Counts[lo] == 0 {
+		lo++
+	}
+	for hi > lo && s.Counts[hi-1] == 0 {
+		hi--
+	}
+	if lo == hi {
+		s.Counts, s.Offset = nil, 0
+		return
+	}
+	s.Counts = append([]uint32(nil), s.Counts[lo:hi]...)
+	s.Offset += int32(lo)
 }
 
 // Merge adds o's counts to s.

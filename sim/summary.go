@@ -84,7 +84,15 @@ type Summary struct {
 	Exogenous   []exoPath // exogenous scenario, in path order
 	ComputeTime time.Duration
 	Scenario    Scenario // for the report's notes and start state
+
+	// keys buffers the sketch keys of up to keyBatch paths, laid out as
+	// [(metric·horizon + day)·keyBatch + path], so that each sketch grows
+	// once per batch instead of once per new extreme.
+	keys     []int32
+	buffered int
 }
+
+const keyBatch = 64
 
 // RunControl selects a shard and reports progress.
 type RunControl struct {
@@ -158,8 +166,10 @@ func Run(ctx context.Context, s *Scenario, o Options, rc RunControl) (*Summary, 
 	}
 	close(parts)
 	for part := range parts {
+		part.flushKeys()
 		sum.mergeCounts(part)
 	}
+	sum.trim()
 	sum.ComputeTime = time.Since(began)
 	return sum, nil
 }
@@ -174,7 +184,25 @@ func (s *Summary) initEconomic(sc *Scenario, horizon int) {
 	s.RecoveryDays = make([]int64, horizon+1)
 }
 
+// flushKeys moves the buffered keys into the sketches.
+func (s *Summary) flushKeys() {
+	if s.buffered == 0 {
+		return
+	}
+	horizon := len(s.RecoveryDays) - 1
+	for m := range s.Daily {
+		for d := range s.Daily[m] {
+			at := (m*horizon + d) * keyBatch
+			s.Daily[m][d].addKeys(s.keys[at : at+s.buffered])
+		}
+	}
+	s.buffered = 0
+}
+
 func (s *Summary) addPath(w *world, idx int, o Options) {
+	if s.keys == nil {
+		s.keys = make([]int32, numMetrics*o.HorizonDays*keyBatch)
+	}
 	ev := w.simulatePath(idx, o, func(d int, r *dayRecord) {
 		v := [numMetrics]float64{
 			r.HashrateHs, r.Difficulty, r.blockTimeS, r.HashpriceUSDPerPHDay, r.PriceUSD,
@@ -183,9 +211,12 @@ func (s *Summary) addPath(w *world, idx int, o Options) {
 			r.FeesPerBlockBTC, r.aiMWConverted, r.aiMWOnline, r.aiCapexUSD,
 		}
 		for m, x := range v {
-			s.Daily[m][d].Add(x)
+			s.keys[(m*o.HorizonDays+d)*keyBatch+s.buffered] = sketchKey(x)
 		}
 	})
+	if s.buffered++; s.buffered == keyBatch {
+		s.flushKeys()
+	}
 	for i, t := range fallThresholdsPct {
 		if ev.maxFallPct > t {
 			s.FallCounts[i]++
@@ -225,6 +256,14 @@ func (s *Summary) mergeCounts(o *Summary) {
 		s.RecoveryDays[i] += o.RecoveryDays[i]
 	}
 	s.Blocks += o.Blocks
+}
+
+func (s *Summary) trim() {
+	for m := range s.Daily {
+		for d := range s.Daily[m] {
+			s.Daily[m][d].trim()
+		}
+	}
 }
 
 // hash identifies the scenario's content, so that shards of different
@@ -345,6 +384,7 @@ func MergeSummaries(parts []*Summary) (*Summary, error) {
 		out.mergeCounts(p)
 		out.ComputeTime += p.ComputeTime
 	}
+	out.trim()
 	return out, nil
 }
 

@@ -46,6 +46,8 @@ func TestSketchAccuracyAndMerge(t *testing.T) {
 		}
 	}
 	b.Merge(&a)
+	b.trim()
+	all.trim()
 	if !reflect.DeepEqual(b.Counts, all.Counts) || b.Zero != all.Zero || b.Offset != all.Offset {
 		t.Error("merged halves differ from the whole")
 	}
