@@ -311,13 +311,16 @@ func (f *Fleet) validate(pos positions, cat *hardware.Catalog, open func(string)
 		if !(s.PoolFeePct >= 0 && s.PoolFeePct < 100) {
 			return pos.errorf("site %q: pool_fee_pct must be in [0, 100), got %g", s.Name, s.PoolFeePct)(at("pool_fee_pct")...)
 		}
-		for key, v := range map[string]float64{
-			"hosting_usd_per_kwh":            s.HostingUSDPerKWh,
-			"curtailment_credit_usd_per_mwh": s.CurtailmentCreditUSDPerMWh,
-			"demand_response_usd_per_mwh":    s.DemandResponseUSDPerMWh,
+		for _, kv := range []struct {
+			key string
+			v   float64
+		}{
+			{"hosting_usd_per_kwh", s.HostingUSDPerKWh},
+			{"curtailment_credit_usd_per_mwh", s.CurtailmentCreditUSDPerMWh},
+			{"demand_response_usd_per_mwh", s.DemandResponseUSDPerMWh},
 		} {
-			if !(v >= 0) || !finite(v) {
-				return pos.errorf("site %q: %s must be ≥ 0, got %g", s.Name, key, v)(at(key)...)
+			if !(kv.v >= 0) || !finite(kv.v) {
+				return pos.errorf("site %q: %s must be ≥ 0, got %g", s.Name, kv.key, kv.v)(at(kv.key)...)
 			}
 		}
 		if err := s.Tariff.validate(pos, at("tariff"), s.Name, open); err != nil {
@@ -364,9 +367,12 @@ func (f *Fleet) validate(pos positions, cat *hardware.Catalog, open func(string)
 		}
 	}
 	t := f.Treasury
-	for key, v := range map[string]float64{"btc": t.BTC, "cash_usd": t.CashUSD, "debt_service_usd_per_month": t.DebtServiceUSDPerMonth} {
-		if !(v >= 0) || !finite(v) {
-			return pos.errorf("treasury: %s must be ≥ 0, got %g", key, v)("treasury", key)
+	for _, kv := range []struct {
+		key string
+		v   float64
+	}{{"btc", t.BTC}, {"cash_usd", t.CashUSD}, {"debt_service_usd_per_month", t.DebtServiceUSDPerMonth}} {
+		if !(kv.v >= 0) || !finite(kv.v) {
+			return pos.errorf("treasury: %s must be ≥ 0, got %g", kv.key, kv.v)("treasury", kv.key)
 		}
 	}
 	if t.BTC > 21e6 {
