@@ -52,20 +52,16 @@ func newWorld(s *Scenario) (*world, error) {
 		return nil, err
 	}
 	if s.Entry.Enabled {
+		// validate checked the model and its price.
 		w.entry, _ = catalogModel(s.Entry.Model)
-		usdPerTH, err := hardwareUSDPerTH(s.Entry.HardwareUSDPerTH, w.entry)
-		if err != nil {
-			return nil, fmt.Errorf("entry: %v", err)
-		}
+		usdPerTH, _ := hardwareUSDPerTH(s.Entry.HardwareUSDPerTH, w.entry)
 		w.barrierUSDPerPH = entryBarrierUSDPerPHDay(&s.Entry, w.entry, usdPerTH, s.Fleet.PUE)
 	}
 	attack := hardware.Default().ByEfficiency()[0]
 	if s.Security.AttackModel != "" {
 		attack, _ = catalogModel(s.Security.AttackModel)
 	}
-	if w.attackUSDPerTH, err = hardwareUSDPerTH(s.Security.HardwareUSDPerTH, attack); err != nil {
-		return nil, fmt.Errorf("security: %v", err)
-	}
+	w.attackUSDPerTH, _ = hardwareUSDPerTH(s.Security.HardwareUSDPerTH, attack)
 	w.recoveryUSDPerPHDay = s.Events.RecoveryUSDPerPHDay
 	if w.recoveryUSDPerPHDay == 0 {
 		w.recoveryUSDPerPHDay = hp0 * 1e15

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hashfall/hashfall/economics"
+	"github.com/hashfall/hashfall/hardware"
 )
 
 // Scenario kinds.
@@ -568,8 +569,12 @@ func (e *EntryModel) validate() error {
 	if !e.Enabled {
 		return nil
 	}
-	if _, err := catalogModel(e.Model); err != nil {
+	m, err := catalogModel(e.Model)
+	if err != nil {
 		return bad("entry.model", "%v", err)
+	}
+	if _, err := hardwareUSDPerTH(e.HardwareUSDPerTH, m); err != nil {
+		return bad("entry.hardware_usd_per_th", "%v", err)
 	}
 	checks := []error{
 		checkRange("entry.hardware_usd_per_th", e.HardwareUSDPerTH, 0, 1e6),
@@ -623,10 +628,16 @@ func (s *SalesModel) validate() error {
 }
 
 func (s *SecurityModel) validate() error {
+	attack := hardware.Default().ByEfficiency()[0]
 	if s.AttackModel != "" {
-		if _, err := catalogModel(s.AttackModel); err != nil {
+		m, err := catalogModel(s.AttackModel)
+		if err != nil {
 			return bad("security.attack_model", "%v", err)
 		}
+		attack = m
+	}
+	if _, err := hardwareUSDPerTH(s.HardwareUSDPerTH, attack); err != nil {
+		return bad("security.hardware_usd_per_th", "%v", err)
 	}
 	if err := checkRange("security.hardware_usd_per_th", s.HardwareUSDPerTH, 0, 1e6); err != nil {
 		return err

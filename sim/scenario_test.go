@@ -52,6 +52,7 @@ func TestScenarioErrorsNameKeyAndLine(t *testing.T) {
 		{"file base", "base: /etc/passwd\n", "line 1: base:"},
 		{"empty", "", "fleet.mix"},
 		{"unknown kind", "kind: quantum\n", "line 1: kind: unknown kind"},
+		{"no hardware price", "base: default\nentry:\n  model: S21\n  hardware_usd_per_th: 0\n", "line 4: entry.hardware_usd_per_th: catalog model"},
 	}
 	for _, c := range cases {
 		_, err := ParseScenario([]byte(c.yaml), "t.yaml", "")
