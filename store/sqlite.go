@@ -34,7 +34,7 @@ var migrations = []string{
 		coinbase_script BLOB NOT NULL,
 		payout_addrs TEXT NOT NULL
 	);
-	CREATE TABLE epochs (idx INTEGER PRIMARY KEY, last_hash BLOB NOT NULL, target BLOB NOT NULL);
+	CREATE TABLE epochs (idx INTEGER PRIMARY KEY, last_hash BLOB NOT NULL, next_target BLOB NOT NULL);
 	CREATE TABLE prices (day INTEGER PRIMARY KEY, close_usd REAL NOT NULL);`,
 }
 
@@ -207,7 +207,7 @@ func (s *SQLite) Apply(ctx context.Context, network string, keepThrough int64, b
 }
 
 // PutEpochs implements Store.
-func (s *SQLite) PutEpochs(ctx context.Context, epochs []Epoch) error {
+func (s *SQLite) PutEpochs(ctx context.Context, epochs []chain.Epoch) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -217,8 +217,8 @@ func (s *SQLite) PutEpochs(ctx context.Context, epochs []Epoch) error {
 		return err
 	}
 	for _, e := range epochs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO epochs(idx, last_hash, target) VALUES(?,?,?)`,
-			e.Index, e.LastHash[:], e.Target.FillBytes(make([]byte, 32))); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO epochs(idx, last_hash, next_target) VALUES(?,?,?)`,
+			e.Index, e.LastHash[:], e.NextTarget.FillBytes(make([]byte, 32))); err != nil {
 			return fmt.Errorf("epoch %d: %w", e.Index, err)
 		}
 	}
@@ -226,28 +226,28 @@ func (s *SQLite) PutEpochs(ctx context.Context, epochs []Epoch) error {
 }
 
 // Epochs implements Store.
-func (s *SQLite) Epochs(ctx context.Context) ([]Epoch, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT idx, last_hash, target FROM epochs ORDER BY idx`)
+func (s *SQLite) Epochs(ctx context.Context) ([]chain.Epoch, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT idx, last_hash, next_target FROM epochs ORDER BY idx`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Epoch
+	var out []chain.Epoch
 	for rows.Next() {
-		var e Epoch
+		var e chain.Epoch
 		var h, t []byte
 		if err := rows.Scan(&e.Index, &h, &t); err != nil {
 			return nil, err
 		}
 		copy(e.LastHash[:], h)
-		e.Target = new(big.Int).SetBytes(t)
+		e.NextTarget = new(big.Int).SetBytes(t)
 		out = append(out, e)
 	}
 	return out, rows.Err()
 }
 
 // PutPrices implements Store.
-func (s *SQLite) PutPrices(ctx context.Context, prices []Price) error {
+func (s *SQLite) PutPrices(ctx context.Context, prices []chain.Price) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -267,16 +267,16 @@ func (s *SQLite) PutPrices(ctx context.Context, prices []Price) error {
 }
 
 // Prices implements Store.
-func (s *SQLite) Prices(ctx context.Context, from, to time.Time) ([]Price, error) {
+func (s *SQLite) Prices(ctx context.Context, from, to time.Time) ([]chain.Price, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT day, close_usd FROM prices WHERE day BETWEEN ? AND ? ORDER BY day`, from.Unix(), to.Unix())
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Price
+	var out []chain.Price
 	for rows.Next() {
 		var day int64
-		var p Price
+		var p chain.Price
 		if err := rows.Scan(&day, &p.CloseUSD); err != nil {
 			return nil, err
 		}
@@ -287,9 +287,9 @@ func (s *SQLite) Prices(ctx context.Context, from, to time.Time) ([]Price, error
 }
 
 // LatestPrice implements Store.
-func (s *SQLite) LatestPrice(ctx context.Context) (Price, error) {
+func (s *SQLite) LatestPrice(ctx context.Context) (chain.Price, error) {
 	var day int64
-	var p Price
+	var p chain.Price
 	err := s.db.QueryRowContext(ctx, `SELECT day, close_usd FROM prices ORDER BY day DESC LIMIT 1`).Scan(&day, &p.CloseUSD)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("no prices: %w", ErrEmpty)

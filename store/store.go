@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"math/big"
 	"time"
 
 	"github.com/btcsuite/btcd/chainhash/v2"
@@ -13,20 +12,6 @@ import (
 
 // ErrEmpty reports that the store holds no blocks (or no prices).
 var ErrEmpty = errors.New("store is empty")
-
-// Epoch is one 2016-block difficulty period as listed by Electrum's
-// checkpoints: the hash of its last block and its target.
-type Epoch struct {
-	Index    int64 // period number; heights 2016·Index … 2016·Index+2015
-	LastHash chainhash.Hash
-	Target   *big.Int
-}
-
-// Price is one day's BTC/USD close.
-type Price struct {
-	Day      time.Time // UTC midnight
-	CloseUSD float64
-}
 
 // Store is what sync, import and the metrics commands need from a
 // persistence backend.
@@ -44,13 +29,13 @@ type Store interface {
 	// and inserts blocks, which must continue the chain at keepThrough+1.
 	Apply(ctx context.Context, network string, keepThrough int64, blocks []chain.Block) error
 	// PutEpochs replaces the stored epochs with epochs, in one transaction.
-	PutEpochs(ctx context.Context, epochs []Epoch) error
-	Epochs(ctx context.Context) ([]Epoch, error)
+	PutEpochs(ctx context.Context, epochs []chain.Epoch) error
+	Epochs(ctx context.Context) ([]chain.Epoch, error)
 	// PutPrices upserts daily prices in one transaction.
-	PutPrices(ctx context.Context, prices []Price) error
+	PutPrices(ctx context.Context, prices []chain.Price) error
 	// Prices returns the prices for days in [from, to], oldest first.
-	Prices(ctx context.Context, from, to time.Time) ([]Price, error)
+	Prices(ctx context.Context, from, to time.Time) ([]chain.Price, error)
 	// LatestPrice returns the most recent price, or ErrEmpty.
-	LatestPrice(ctx context.Context) (Price, error)
+	LatestPrice(ctx context.Context) (chain.Price, error)
 	Close() error
 }
