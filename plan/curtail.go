@@ -1,7 +1,10 @@
 package plan
 
 import (
+	"encoding/csv"
 	"fmt"
+	"io"
+	"time"
 
 	"github.com/hashfall/hashfall/economics"
 )
@@ -146,4 +149,40 @@ func CurtailTotals(rs []CurtailResult) CurtailTotal {
 		t.SavingsUSD += r.SavingsUSD
 	}
 	return t
+}
+
+// WriteCurtailSchedule writes the hour-by-hour on/off decision of every
+// class as CSV: a timestamp column, then one column per class, 1 = run,
+// 0 = off.
+func WriteCurtailSchedule(w io.Writer, grid HourlyPrices, classes []CurtailClass, pricesUSDPerMWh [][]float64) error {
+	if len(classes) != len(pricesUSDPerMWh) {
+		return fmt.Errorf("%d classes but %d price series", len(classes), len(pricesUSDPerMWh))
+	}
+	cw := csv.NewWriter(w)
+	row := make([]string, len(classes)+1)
+	row[0] = "timestamp"
+	for k, c := range classes {
+		row[k+1] = c.Name
+	}
+	if err := cw.Write(row); err != nil {
+		return err
+	}
+	be := make([]float64, len(classes))
+	for k, c := range classes {
+		be[k] = c.BreakevenUSDPerMWh()
+	}
+	for i := range grid.USDPerMWh {
+		row[0] = grid.At(i).Format(time.RFC3339)
+		for k := range classes {
+			row[k+1] = "0"
+			if i < len(pricesUSDPerMWh[k]) && pricesUSDPerMWh[k][i] < be[k] {
+				row[k+1] = "1"
+			}
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

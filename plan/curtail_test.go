@@ -2,6 +2,7 @@ package plan
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,19 @@ func BenchmarkCurtailYear50Classes(b *testing.B) {
 		if _, err := Curtail(classes, prices); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The written schedule agrees with the backtest's hour counts.
+func TestWriteCurtailSchedule(t *testing.T) {
+	grid := HourlyPrices{Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), USDPerMWh: []float64{20, 44.99, 45, 100, -10}}
+	c := CurtailClass{Name: "x", RevenueUSDPerHour: 60, FacilityMW: 1, HostingUSDPerMWh: 5, CreditsUSDPerMWh: 10}
+	var b strings.Builder
+	if err := WriteCurtailSchedule(&b, grid, []CurtailClass{c}, [][]float64{grid.USDPerMWh}); err != nil {
+		t.Fatal(err)
+	}
+	want := "timestamp,x\n2026-01-01T00:00:00Z,1\n2026-01-01T01:00:00Z,1\n2026-01-01T02:00:00Z,0\n2026-01-01T03:00:00Z,0\n2026-01-01T04:00:00Z,1\n"
+	if b.String() != want {
+		t.Errorf("schedule:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

@@ -166,6 +166,9 @@ func TestSyntheticPricesRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(back.Comments) != 1 || back.Comments[0] != "SYNTHETIC prices, seed 7" {
+		t.Errorf("comments = %q, want the SYNTHETIC label back", back.Comments)
+	}
 	for i := range a.USDPerMWh {
 		if a.USDPerMWh[i] != b.USDPerMWh[i] {
 			t.Fatal("same seed gave different prices")

@@ -17,6 +17,9 @@ import (
 type HourlyPrices struct {
 	Start     time.Time
 	USDPerMWh []float64
+	// Comments are the file's '#' lines, without the '#', so a label such
+	// as "SYNTHETIC" travels with the data into reports.
+	Comments []string
 }
 
 // At returns the hour's timestamp.
@@ -63,7 +66,13 @@ func ParseHourlyPrices(r io.Reader) (HourlyPrices, error) {
 	for sc.Scan() {
 		line++
 		text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
-		if text == "" || strings.HasPrefix(text, "#") {
+		if text == "" {
+			continue
+		}
+		if c, ok := strings.CutPrefix(text, "#"); ok {
+			if len(h.Comments) < 100 {
+				h.Comments = append(h.Comments, strings.TrimSpace(c))
+			}
 			continue
 		}
 		fields := strings.Split(text, ",")

@@ -92,7 +92,7 @@ func newFleetStatusCmd() *cobra.Command {
 
 func newFleetCurtailCmd() *cobra.Command {
 	var in fleetInputs
-	var pricesPath, syntheticOut string
+	var pricesPath, syntheticOut, scheduleOut string
 	var syntheticSeed uint64
 	var syntheticYear int
 	cmd := &cobra.Command{
@@ -123,6 +123,9 @@ hourly file. --synthetic-seed generates a SYNTHETIC year of prices instead.`,
 				defer r.Close()
 				if grid, err = plan.ParseHourlyPrices(r); err != nil {
 					return fmt.Errorf("%s: %w", pricesPath, err)
+				}
+				for _, c := range grid.Comments {
+					notes = append(notes, pricesPath+": "+c)
 				}
 			case cmd.Flags().Changed("synthetic-seed"):
 				start := time.Date(syntheticYear, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -155,6 +158,15 @@ hourly file. --synthetic-seed generates a SYNTHETIC year of prices instead.`,
 				return err
 			}
 			notes = append(notes, fmt.Sprintf("%d hours from %s", len(grid.USDPerMWh), grid.Start.Format(time.RFC3339)))
+			if scheduleOut != "" {
+				var b bytes.Buffer
+				if err := plan.WriteCurtailSchedule(&b, grid, classes, prices); err != nil {
+					return err
+				}
+				if err := output.WriteFileAtomic(scheduleOut, b.Bytes()); err != nil {
+					return err
+				}
+			}
 			return emit(cmd, output.Document{
 				Title:    "Hourly curtailment backtest",
 				Notes:    notes,
@@ -167,6 +179,7 @@ hourly file. --synthetic-seed generates a SYNTHETIC year of prices instead.`,
 	cmd.Flags().Uint64Var(&syntheticSeed, "synthetic-seed", 1, "generate a SYNTHETIC year of hourly prices with this seed")
 	cmd.Flags().IntVar(&syntheticYear, "synthetic-year", 2026, "calendar year of the synthetic prices")
 	cmd.Flags().StringVar(&syntheticOut, "synthetic-out", "", "also write the synthetic prices to this CSV file")
+	cmd.Flags().StringVar(&scheduleOut, "schedule-out", "", "write the hour-by-hour on/off schedule (1 = run) per class to this CSV file")
 	return cmd
 }
 
