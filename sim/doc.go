@@ -97,6 +97,28 @@
 //	build 51% = H/10^12 · hardware_USD/TH (new machines)              USD
 //	rent 51%  = H/10^15 · hashprice_USD/PH/day · (1 + premium)          USD/day
 //
+// # Daily metrics and events
+//
+//	block time        = 86400 s / blocks mined that day (86400 s if none)
+//	underwater share  = Σ H_c (revenue_c < cost_c) / Σ H_c over installed cohorts
+//	hashrate by tier  = Σ H_c of running cohorts with J/TH in <20, 20–25, 25–30, ≥30
+//	miner sales       = production_share·production (+ reserve sales), BTC/day
+//
+// Events per path over the horizon: a single retarget with
+// D_new/D_old < 1 − x for x = 5, 10, 20%; the running hashrate below each
+// events.hashrate_below_hs level on some day; and the days from the first
+// day the hashprice is events.dip_pct below the recovery level (day 0's
+// hashprice unless set) to the first day it is back at that level.
+//
+// # Exogenous scenario
+//
+// H(t) = H0·(1+g)^(t/1209600 s) = H0·e^{κt}, κ = ln(1+g)/1209600 s, H0 =
+// D0·2^32/600. Each day is a constant-rate piece at the day's mean
+// H0·(e^{κ(a+Δ)} − e^{κa})/(κΔ), which keeps the cumulative hashes, and so
+// the block counts at every day boundary, exact; with g = 0 a piece is two
+// weeks. mean_block_time_s = Σ timestamp spans / Σ blocks over the epochs
+// after the burn-in.
+//
 // # Outputs and reproducibility
 //
 // Path i draws everything from rand.NewPCG(seed, i), so a run is the same
