@@ -19,11 +19,13 @@ type PivotResult struct {
 	HorizonMonths      int     `json:"horizon_months"`
 	DiscountPctPerYear float64 `json:"discount_pct_per_year"`
 	CapexUSD           float64 `json:"capex_usd" table:"%.0f"`
-	// ConvertNowNPVUSD is the NPV of converting today: −capex plus the
-	// lease's net cash flows over its whole term (contracted, so counted
-	// beyond the simulated horizon), weighted by tenant survival.
+	SalvageNowUSD      float64 `json:"salvage_now_usd" table:"%.0f"` // the site's machines sold today
+	// ConvertNowNPVUSD is the NPV of converting today: salvage − capex
+	// plus the lease's net cash flows over its whole term (contracted, so
+	// counted beyond the simulated horizon), weighted by tenant survival.
 	ConvertNowNPVUSD float64 `json:"convert_now_npv_usd" table:"%.0f"`
-	// MineNPV* summarise the NPV of mining on over the horizon, per path.
+	// MineNPV* summarise the NPV of mining on over the horizon and selling
+	// the machines at its end, per path.
 	MineNPVMeanUSD float64 `json:"mine_npv_mean_usd" table:"%.0f"`
 	MineNPVP05USD  float64 `json:"mine_npv_p05_usd" table:"%.0f"`
 	MineNPVP95USD  float64 `json:"mine_npv_p95_usd" table:"%.0f"`
@@ -69,6 +71,7 @@ type pivotModel struct {
 	mineUSD      [][]float64 // [path][month] mining cash over month m, end-of-month money
 	aiUSD        []float64   // net lease cash in month k after conversion (k = 0 is the first month)
 	capexUSD     float64
+	salvageUSD   []float64 // resale of the site's machines if converting at month j
 	monthlyDisc  float64
 	convertValue float64 // G: value at the conversion date, in that date's money
 }
@@ -130,13 +133,22 @@ func aiLeaseMonths(s Site) []float64 {
 	return out
 }
 
+// PivotOptions are the valuation's inputs beside the fleet and paths.
+type PivotOptions struct {
+	DiscountPctPerYear float64
+	// Salvage prices the site's machines, sold when it converts.
+	Salvage SalvageCurve
+}
+
 // Pivot values converting site siteName against mining on, over daily
 // paths [path][day] from the simulator (or built by hand). Months are
 // 30.4375-day blocks of the path; conversion may happen at month 0 (now)
-// or any later month-end within the horizon, and stops mining at once.
-// Mining is valued over the horizon only: its hardware is taken to be
-// spent by then, while the lease is a contract and counts in full.
-func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, discountPctPerYear float64) (PivotValuation, error) {
+// or any later month-end within the horizon, stops mining at once and
+// sells the site's machines at the salvage curve.
+// Mining is valued over the horizon only, its machines sold at its end,
+// while the lease is a contract and counts in full.
+func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, o PivotOptions) (PivotValuation, error) {
+	discountPctPerYear := o.DiscountPctPerYear
 	si := -1
 	for i, s := range f.Sites {
 		if s.Name == siteName {
@@ -176,6 +188,14 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, discountPctPerYear
 		m.convertValue += c * math.Pow(m.monthlyDisc, float64(k+1))
 	}
 	m.convertValue -= m.capexUSD
+	m.salvageUSD = make([]float64, months+1)
+	for j := range m.salvageUSD {
+		for _, g := range f.Machines {
+			if g.site == si {
+				m.salvageUSD[j] += float64(g.Count) * o.Salvage.UnitUSD(g.model.HashrateTHs, g.model.JoulesPerTH(), float64(j))
+			}
+		}
+	}
 	for i, p := range paths {
 		row := make([]float64, months)
 		for d := 0; d < days; d++ {
@@ -190,7 +210,7 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, discountPctPerYear
 
 	n := len(paths)
 	res := PivotResult{Site: site.Name, CapacityMW: site.CapacityMW, Paths: n, HorizonMonths: months,
-		DiscountPctPerYear: discountPctPerYear, CapexUSD: m.capexUSD, ConvertNowNPVUSD: m.convertValue}
+		DiscountPctPerYear: discountPctPerYear, CapexUSD: m.capexUSD, SalvageNowUSD: m.salvageUSD[0], ConvertNowNPVUSD: m.convertValue + m.salvageUSD[0]}
 	mine := make([]float64, n)
 	diff := make([]float64, n)
 	var irrs, paybacks []float64
@@ -198,7 +218,8 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, discountPctPerYear
 		for mo, c := range m.mineUSD[i] {
 			mine[i] += c * math.Pow(m.monthlyDisc, float64(mo+1))
 		}
-		diff[i] = m.convertValue - mine[i]
+		mine[i] += m.salvageUSD[months] * math.Pow(m.monthlyDisc, float64(months))
+		diff[i] = res.ConvertNowNPVUSD - mine[i]
 		if diff[i] > 0 {
 			res.PConversionWins++
 		}
@@ -240,7 +261,7 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, discountPctPerYear
 	}
 	lsm, err := LongstaffSchwartz(StoppingProblem{
 		Paths: n, Dates: months, Discount: m.monthlyDisc,
-		Exercise: func(i, j int) float64 { return m.convertValue },
+		Exercise: func(i, j int) float64 { return m.convertValue + m.salvageUSD[j] },
 		Flow:     func(i, j int) float64 { return m.mineUSD[i][j] },
 		Basis: func(i, j int, dst []float64) {
 			x := state(i, j)
@@ -252,7 +273,7 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, discountPctPerYear
 		return PivotValuation{}, err
 	}
 	res.ValueWithOptionUSD, res.ValueWithOptionSEUSD = lsm.Value, lsm.StdErr
-	res.ValueOfWaitingUSD = lsm.Value - math.Max(m.convertValue, res.MineNPVMeanUSD)
+	res.ValueOfWaitingUSD = lsm.Value - math.Max(res.ConvertNowNPVUSD, res.MineNPVMeanUSD)
 	res.ConvertNow = lsm.StopNow
 	var stopMonths []float64
 	for _, d := range lsm.StopDate {
@@ -269,18 +290,19 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, discountPctPerYear
 }
 
 // incremental returns path i's monthly cash of converting now minus mining
-// on: −capex at month 0, then lease cash minus forgone mining cash in
+// on: salvage − capex at month 0, then lease cash minus forgone mining cash in
 // months 1… (end-of-month).
 func (m pivotModel) incremental(i int) []float64 {
 	n := max(len(m.aiUSD), len(m.mineUSD[i])) + 1
 	out := make([]float64, n)
-	out[0] = -m.capexUSD
+	out[0] = m.salvageUSD[0] - m.capexUSD
 	for k, c := range m.aiUSD {
 		out[k+1] += c
 	}
 	for k, c := range m.mineUSD[i] {
 		out[k+1] -= c
 	}
+	out[len(m.mineUSD[i])] -= m.salvageUSD[len(m.mineUSD[i])]
 	return out
 }
 

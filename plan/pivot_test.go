@@ -46,7 +46,7 @@ func TestPivotValueOfWaitingDeterministic(t *testing.T) {
 	f := mustFleet(t, pivotFleet)
 	const days, cutMonth = 1096, 12
 	cut := int(math.Ceil(cutMonth * daysPerMonth))
-	v, err := f.Pivot("s", flatPaths(4, days, cut, 50), 10)
+	v, err := f.Pivot("s", flatPaths(4, days, cut, 50), PivotOptions{DiscountPctPerYear: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func randomPaths(n, days int, seed uint64) [][]sim.PathDay {
 // sums to one.
 func TestPivotRandomPathsSanity(t *testing.T) {
 	f := mustFleet(t, pivotFleet)
-	v, err := f.Pivot("s", randomPaths(2000, 730, 5), 10)
+	v, err := f.Pivot("s", randomPaths(2000, 730, 5), PivotOptions{DiscountPctPerYear: 10, Salvage: IllustrativeSalvage})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestPivotRandomPathsSanity(t *testing.T) {
 	if r.NPVDiffP05USD > r.NPVDiffP50USD || r.NPVDiffP50USD > r.NPVDiffP95USD {
 		t.Errorf("quantiles out of order: %v %v %v", r.NPVDiffP05USD, r.NPVDiffP50USD, r.NPVDiffP95USD)
 	}
-	if _, err := f.Pivot("nope", randomPaths(2, 60, 1), 10); err == nil {
+	if _, err := f.Pivot("nope", randomPaths(2, 60, 1), PivotOptions{DiscountPctPerYear: 10}); err == nil {
 		t.Error("unknown site accepted")
 	}
 }
@@ -150,7 +150,7 @@ func BenchmarkPivot10kPaths(b *testing.B) {
 	f := mustFleet(b, pivotFleet)
 	paths := randomPaths(10000, 730, 1)
 	for b.Loop() {
-		if _, err := f.Pivot("s", paths, 10); err != nil {
+		if _, err := f.Pivot("s", paths, PivotOptions{DiscountPctPerYear: 10, Salvage: IllustrativeSalvage}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -163,4 +163,28 @@ func BenchmarkLongstaffSchwartzPut(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// Selling the machines on conversion adds their salvage at the conversion
+// month: 100 S21 × 200 TH/s × $10/TH today, decaying 10% a month, so
+// converting at month 12 adds $200,000 · 0.9^12, discounted 12 months.
+func TestPivotSalvageOnConversion(t *testing.T) {
+	f := mustFleet(t, pivotFleet)
+	const days, cutMonth = 1096, 12
+	cut := int(math.Ceil(cutMonth * daysPerMonth))
+	paths := flatPaths(4, days, cut, 50)
+	base, err := f.Pivot("s", paths, PivotOptions{DiscountPctPerYear: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	curve := SalvageCurve{USDPerTH: [4]float64{10, 0, 0, 0}, DeclinePctPerMonth: 10}
+	with, err := f.Pivot("s", paths, PivotOptions{DiscountPctPerYear: 10, Salvage: curve})
+	if err != nil {
+		t.Fatal(err)
+	}
+	D := math.Pow(1.10, -1.0/12)
+	near(t, "salvage now", with.Result.SalvageNowUSD, 200000, 1e-12)
+	near(t, "convert-now NPV", with.Result.ConvertNowNPVUSD, base.Result.ConvertNowNPVUSD+200000, 1e-9)
+	near(t, "value with option", with.Result.ValueWithOptionUSD,
+		base.Result.ValueWithOptionUSD+math.Pow(D, cutMonth)*200000*math.Pow(0.9, cutMonth), 1e-9)
 }

@@ -185,10 +185,10 @@ hourly file. --synthetic-seed generates a SYNTHETIC year of prices instead.`,
 
 func newFleetPivotCmd() *cobra.Command {
 	var in fleetInputs
-	var site, scenario string
+	var site, scenario, salvage string
 	var paths, horizonDays int
 	var seed uint64
-	var discountPct float64
+	var o plan.PivotOptions
 	cmd := &cobra.Command{
 		Use:   "pivot FLEET.yaml --site NAME [--scenario FILE|NAME] [--paths N]",
 		Short: "NPV, IRR and payback of converting a site to AI/HPC, and the value of waiting",
@@ -209,6 +209,9 @@ and what the option to wait is worth.`,
 			if err != nil {
 				return err
 			}
+			if o.Salvage.USDPerTH, err = parseSalvage(salvage); err != nil {
+				return usageErrorf("--salvage-usd-per-th: %v", err)
+			}
 			sc, err := sim.LoadScenario(scenario)
 			if err != nil {
 				return usageErrorf("--scenario: %v", err)
@@ -217,7 +220,7 @@ and what the option to wait is worth.`,
 			if err != nil {
 				return err
 			}
-			v, err := f.Pivot(site, daily, discountPct)
+			v, err := f.Pivot(site, daily, o)
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
@@ -225,7 +228,8 @@ and what the option to wait is worth.`,
 				Title: "AI/HPC conversion of site " + site,
 				Notes: []string{
 					fmt.Sprintf("scenario %q, %d paths, seed %d; simulated paths, not forecasts", scenario, paths, seed),
-					"mining is valued over the simulated horizon only; the lease counts over its whole term",
+					"mining is valued over the simulated horizon only, machines sold at its end; the lease counts over its whole term",
+					"the site's machines are sold at the salvage curve on conversion (default curve illustrative)",
 				},
 				Sections: []output.Section{{Name: "valuation", Data: v.Result}, {Name: "npv_difference_histogram", Data: v.Histogram}},
 			})
@@ -238,7 +242,9 @@ and what the option to wait is worth.`,
 	f.IntVar(&paths, "paths", 1000, "number of simulated paths")
 	f.IntVar(&horizonDays, "horizon-days", 0, "simulated horizon, days (0: the scenario's)")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
-	f.Float64Var(&discountPct, "discount-pct", 10, "discount rate, percent per year")
+	f.Float64Var(&o.DiscountPctPerYear, "discount-pct", 10, "discount rate, percent per year")
+	f.StringVar(&salvage, "salvage-usd-per-th", "12,4,1.5,0.3", "resale USD per TH/s for <25, 25–38, 38–68, >68 J/TH (illustrative default)")
+	f.Float64Var(&o.Salvage.DeclinePctPerMonth, "salvage-decline-pct", 3, "salvage value decline per month, percent")
 	return cmd
 }
 
