@@ -207,20 +207,33 @@ func (f *Fleet) siteRunning(si int, running []bool) bool {
 	return false
 }
 
-// planBTCSales sells enough BTC, at today's price, to cover the deepest
-// cash shortfall, spread by Almgren–Chriss over the days before cash first
+// planBTCSales sells enough BTC, at each sale day's price, to cover the
+// deepest cash shortfall, spread by Almgren–Chriss over the days before cash first
 // goes negative (one period a day, at most 60), and updates the timeline.
 func (f *Fleet) planBTCSales(out *Rundown, o RundownOptions, netAt func(int) economics.Network, shortfallUSD float64, firstNegative int, date func(int) string) error {
-	p0 := netAt(0).PriceUSD
-	want := shortfallUSD / p0
-	sell := math.Min(want, f.Treasury.BTC)
-	if sell <= 0 {
-		out.Summary.UncoveredUSD = shortfallUSD
-		return nil
-	}
 	days := max(firstNegative, 1)
 	l := o.Liquidation
-	l.Units, l.HorizonDays, l.Periods = sell, float64(days), min(days, 60)
+	l.Units, l.HorizonDays, l.Periods = 1, float64(days), min(days, 60)
+	dayOf := func(s LiquidationSchedule, k int) int {
+		return min(int(math.Round(s.TimesDays[k])), len(out.Timeline)-1) // sold over period k, settled at its start
+	}
+	// The trajectory is linear in the amount sold, so the USD raised per
+	// BTC at each sale day's price follows from selling one BTC.
+	unit, err := AlmgrenChriss(l)
+	if err != nil {
+		return fmt.Errorf("BTC sales: %w", err)
+	}
+	var usdPerBTC float64
+	for k, frac := range unit.Trades {
+		usdPerBTC += frac * netAt(dayOf(unit, k)).PriceUSD
+	}
+	want := shortfallUSD / usdPerBTC
+	sell := math.Min(want, f.Treasury.BTC)
+	out.Summary.UncoveredUSD = (want - sell) * usdPerBTC
+	if sell <= 0 {
+		return nil
+	}
+	l.Units = sell
 	s, err := AlmgrenChriss(l)
 	if err != nil {
 		return fmt.Errorf("BTC sales: %w", err)
@@ -233,7 +246,7 @@ func (f *Fleet) planBTCSales(out *Rundown, o RundownOptions, netAt func(int) eco
 		if btc < 1/economics.SatPerBTC {
 			continue // the sinh tail: less than a satoshi is no trade
 		}
-		d := min(int(math.Round(s.TimesDays[k])), len(out.Timeline)-1) // sold over period k, settled at its start
+		d := dayOf(s, k)
 		usd := btc * netAt(d).PriceUSD
 		proceedsByDay[d] += usd
 		btcByDay[d] += btc
@@ -250,8 +263,5 @@ func (f *Fleet) planBTCSales(out *Rundown, o RundownOptions, netAt func(int) eco
 		out.Timeline[d].BTC = held - cumBTC
 	}
 	out.Summary.EndBTC = held - cumBTC
-	if want > sell {
-		out.Summary.UncoveredUSD = (want - sell) * p0
-	}
 	return nil
 }

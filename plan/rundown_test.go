@@ -90,8 +90,19 @@ func TestRundownShutdownDaysAndSalvage(t *testing.T) {
 func TestRundownBTCSalesCoverShortfall(t *testing.T) {
 	f := mustFleet(t, rundownFleet)
 	o := rundownOptions()
-	o.PriceDriftPctPerMonth = 0
 	n := economics.Snapshot2026Feb.Network
+	// With the price falling, the same sales must still raise the cash.
+	falling, err := f.Rundown(n, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "USD raised, falling price", falling.Summary.BTCSalesUSD, -falling.Summary.MinCashBeforeSaleUSD, 1e-6)
+	for _, d := range falling.Timeline {
+		if d.CashUSD < -1e-3 {
+			t.Fatalf("falling price, day %d: cash %.2f after BTC sales", d.Day, d.CashUSD)
+		}
+	}
+	o.PriceDriftPctPerMonth = 0
 	r, err := f.Rundown(n, o)
 	if err != nil {
 		t.Fatal(err)
@@ -125,4 +136,19 @@ func TestSalvageTiers(t *testing.T) {
 			t.Errorf("%.2f J/TH: tier %d, want %d", jth, got, want)
 		}
 	}
+}
+
+// Without treasury BTC the shortfall is reported, not papered over.
+func TestRundownUncoveredShortfall(t *testing.T) {
+	f := mustFleet(t, strings.Replace(rundownFleet, "btc: 10,", "btc: 0,", 1))
+	o := rundownOptions()
+	o.PriceDriftPctPerMonth = 0
+	r, err := f.Rundown(economics.Snapshot2026Feb.Network, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.BTCSold != 0 {
+		t.Errorf("sold %g BTC from an empty treasury", r.Summary.BTCSold)
+	}
+	near(t, "uncovered", r.Summary.UncoveredUSD, -r.Summary.MinCashBeforeSaleUSD, 1e-9)
 }
