@@ -163,8 +163,14 @@ func (f *Fleet) Rundown(n economics.Network, o RundownOptions) (Rundown, error) 
 			sale := float64(g.Count) * o.Salvage.UnitUSD(g.model.HashrateTHs, g.model.JoulesPerTH(), float64(d)/daysPerMonth)
 			cash += sale
 			out.Summary.HardwareSalesUSD += sale
-			out.Events = append(out.Events, RundownEvent{Date: date(d), Day: d, Action: "sell hardware", Site: site.Name, Model: g.model.Name, Count: g.Count, AmountUSD: sale,
-				Reason: fmt.Sprintf("salvage tier %d (%.1f J/TH)", SalvageTier(g.model.JoulesPerTH()), g.model.JoulesPerTH())})
+			why := fmt.Sprintf("salvage tier %d (%.1f J/TH)", SalvageTier(g.model.JoulesPerTH()), g.model.JoulesPerTH())
+			if g.PriceUSD > 0 {
+				why += fmt.Sprintf("; paid $%.0f", float64(g.Count)*g.PriceUSD)
+				if g.Purchased != "" {
+					why += " on " + g.Purchased
+				}
+			}
+			out.Events = append(out.Events, RundownEvent{Date: date(d), Day: d, Action: "sell hardware", Site: site.Name, Model: g.model.Name, Count: g.Count, AmountUSD: sale, Reason: why})
 		}
 		for si, s := range f.Sites {
 			if siteConverted[si] || s.AI == nil || f.siteRunning(si, running) {
