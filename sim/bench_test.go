@@ -58,7 +58,7 @@ func benchDefault(b *testing.B, engine string, threads int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const paths = 100
+	const paths = 400
 	var blocks int64
 	for b.Loop() {
 		sum, err := Run(context.Background(), s, Options{Paths: paths, Engine: engine, Threads: threads}, RunControl{})
