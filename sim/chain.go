@@ -52,14 +52,15 @@ type chain struct {
 	events         []retargetEvent
 }
 
-// newChain starts a chain at the given height and bits at time 0. If height
-// is inside an epoch, the epoch's first block is assumed to have come
-// (height mod 2016)·600 s before the start, as if the epoch so far had run
-// on schedule.
+// newChain starts a chain whose tip, block height−1, was mined at time 0.
+// If height is inside an epoch, the epoch's first block is assumed to have
+// come on schedule, (height mod 2016 − 1)·600 s before the tip.
 func newChain(p *chaincfg.Params, engine string, src *rand.PCG, height int64, bits uint32) *chain {
 	c := &chain{params: p, engine: engine, src: src, height: height}
 	c.setBits(bits)
-	c.epochFirstTS = -(height % retargetInterval) * int64(economics.TargetBlockIntervalS)
+	if r := height % retargetInterval; r > 0 {
+		c.epochFirstTS = -(r - 1) * int64(economics.TargetBlockIntervalS)
+	}
 	c.next = nextMarkedHeight(height)
 	return c
 }
@@ -180,8 +181,9 @@ func subsidySat(p *chaincfg.Params, from, to int64) int64 {
 	return sum
 }
 
-// bitsForDifficulty returns the compact bits whose difficulty is nearest
-// below-or-at d: target = diff1Target/d, truncated to compact form.
+// bitsForDifficulty returns the compact bits of the target diff1Target/d.
+// The compact form truncates the target, so the bits' difficulty is d
+// rounded up by less than 2^−15 relative.
 func bitsForDifficulty(p *chaincfg.Params, d float64) (uint32, error) {
 	if !(d >= 1) || math.IsInf(d, 0) {
 		return 0, fmt.Errorf("difficulty must be ≥ 1, got %g", d)
