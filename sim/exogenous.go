@@ -64,7 +64,10 @@ type exoPath struct {
 // Growth g > 0 (Kraft 2016, "Difficulty control for blockchain-based
 // consensus systems", Peer-to-Peer Netw. Appl. 9:397–413, whose abstract
 // states that Bitcoin's rule "yields systematically too fast blocks for
-// exponential hash-rate growth"). With κ = ln(1+g)/1209600 s⁻¹ and a
+// exponential hash-rate growth"; only the abstract was at hand, so the
+// fixed point below is derived here in the paper's model — Poisson mining
+// with intensity H(t)/(D·2^32) and exponential growth — with Bitcoin's
+// exact 2015-interval span). With κ = ln(1+g)/1209600 s⁻¹ and a
 // steady state in which the epoch length L is constant, difficulty must
 // grow as fast as hashrate, D_{k+1}/D_k = e^{κL}; the retarget gives
 // D_{k+1}/D_k = 1209600/S with S ≈ L·2015/2016. So L = a·1209600·e^{−κL},
@@ -76,7 +79,7 @@ type exoPath struct {
 //
 //	T̄ = 600·(2015/2014)·W(a·ln(1+g))/ln(1+g)   (→ 600·2016/2014 as g → 0).
 //
-// At g = 10% per two weeks T̄ ≈ 549.6 s. The terms neglected (the first
+// At g = 10% per two weeks T̄ ≈ 550.3 s. The terms neglected (the first
 // interval of an epoch falls where the hashrate is lowest, and the noise
 // of L feeding the growth factor) are below 10^−4 relative.
 func ExpectedMeanBlockTimeS(growthPctPer2W float64) float64 {
