@@ -144,7 +144,11 @@ func parsePriceLogReturns(r io.Reader) ([]float64, error) {
 	var out []float64
 	for i := 1; i < len(rows); i++ {
 		if rows[i].day.Sub(rows[i-1].day) == 24*time.Hour {
-			out = append(out, math.Log(rows[i].close/rows[i-1].close))
+			r := math.Log(rows[i].close / rows[i-1].close)
+			if math.IsInf(r, 0) {
+				return nil, fmt.Errorf("the return from %s to %s overflows", rows[i-1].day.Format(time.DateOnly), rows[i].day.Format(time.DateOnly))
+			}
+			out = append(out, r)
 		}
 	}
 	if len(out) < 2 {

@@ -84,7 +84,7 @@ func TestParsePriceLogReturns(t *testing.T) {
 			t.Errorf("return %d = %g, want %g", i, got[i], want[i])
 		}
 	}
-	for _, bad := range []string{"date,close\n2024-01-01,abc\n", "2024-01-01,-5\n2024-01-02,5\n", "date,close\n"} {
+	for _, bad := range []string{"date,close\n2024-01-01,abc\n", "2024-01-01,-5\n2024-01-02,5\n", "date,close\n", "2024-01-01,1e308\n2024-01-02,1e-320\n2024-01-03,1\n"} {
 		if _, err := parsePriceLogReturns(strings.NewReader(bad)); err == nil {
 			t.Errorf("%q: want an error", bad)
 		}
@@ -150,4 +150,25 @@ func TestFeeModels(t *testing.T) {
 	if want := 0.025 * math.Sqrt(math.Expm1(0.25)); math.Abs(sd-want) > 0.03*want {
 		t.Errorf("lognormal sd = %g, want %g", sd, want)
 	}
+}
+
+func FuzzParsePriceLogReturns(f *testing.F) {
+	f.Add(priceCSV)
+	f.Add("2024-02-28,1\n2024-02-29,2\n2024-03-01,3\n")
+	f.Add("date;close\n")
+	f.Add("2024-01-01,1e308\n2024-01-02,1e-320\n2024-01-03,1\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		rets, err := parsePriceLogReturns(strings.NewReader(data))
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("multi-line error %q", err)
+			}
+			return
+		}
+		for _, r := range rets {
+			if math.IsNaN(r) || math.IsInf(r, 0) {
+				t.Errorf("non-finite return %g", r)
+			}
+		}
+	})
 }
