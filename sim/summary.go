@@ -145,18 +145,18 @@ func Run(ctx context.Context, s *Scenario, o Options, rc RunControl) (*Summary, 
 		}
 		return sum, nil
 	}
-	sum.initEconomic(s, o.HorizonDays)
 	sum.RecoveryUSDPerPHDay = w.recoveryUSDPerPHDay
-	// One partial summary per worker slot, merged at the end; integer
-	// counts make the result independent of which worker ran which path.
+	// One partial summary per worker, merged at the end; integer counts
+	// make the result independent of which worker ran which path.
 	began := time.Now()
-	parts := make(chan *Summary, o.Threads)
-	for range o.Threads {
+	workers := max(1, min(o.Threads, to-from))
+	parts := make(chan *Summary, workers)
+	for range workers {
 		part := &Summary{}
 		part.initEconomic(s, o.HorizonDays)
 		parts <- part
 	}
-	err = forPaths(ctx, from, to, o.Threads, progress, func(i int) {
+	err = forPaths(ctx, from, to, workers, progress, func(i int) {
 		part := <-parts
 		part.addPath(w, i, o)
 		parts <- part
@@ -167,7 +167,11 @@ func Run(ctx context.Context, s *Scenario, o Options, rc RunControl) (*Summary, 
 	close(parts)
 	for part := range parts {
 		part.flushKeys()
-		sum.mergeCounts(part)
+		if sum.Daily == nil {
+			sum.adoptCounts(part)
+		} else {
+			sum.mergeCounts(part)
+		}
 	}
 	sum.trim()
 	sum.ComputeTime = time.Since(began)
@@ -236,6 +240,12 @@ func (s *Summary) addPath(w *world, idx int, o Options) {
 		s.RecoveryDays[len(s.RecoveryDays)-1]++
 	}
 	s.Blocks += ev.blocks
+}
+
+// adoptCounts takes over o's counts and sketches (o is not used again).
+func (s *Summary) adoptCounts(o *Summary) {
+	s.Daily, s.FallCounts, s.BelowLevelsHs, s.BelowCounts = o.Daily, o.FallCounts, o.BelowLevelsHs, o.BelowCounts
+	s.Dipped, s.RecoveryDays, s.Blocks = o.Dipped, o.RecoveryDays, o.Blocks
 }
 
 // mergeCounts adds o's counts and sketches to s.
