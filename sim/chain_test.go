@@ -122,3 +122,21 @@ func TestFastEngineDailyCountsPoisson(t *testing.T) {
 		t.Errorf("variance of blocks/day = %.3f, want 144 (Poisson)", v)
 	}
 }
+
+// The block engine's hot loop must not allocate: a day inside an epoch
+// (≈144 blocks, no retarget) costs zero allocations.
+func TestBlockEngineDoesNotAllocate(t *testing.T) {
+	p := &chaincfg.MainNetParams
+	bits, _ := bitsForDifficulty(p, 141.7e12)
+	c := newChain(p, EngineBlock, rand.NewPCG(1, 3), 2016*463+1, bits)
+	h := economics.ImpliedHashrateHs(c.difficulty)
+	allocs := testing.AllocsPerRun(5, func() {
+		c.advance(secondsPerDay, h)
+	})
+	if allocs != 0 {
+		t.Errorf("a day of the block engine allocates %.0f times", allocs)
+	}
+	if len(c.events) != 0 {
+		t.Fatalf("the test days crossed a retarget")
+	}
+}
