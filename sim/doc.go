@@ -28,9 +28,9 @@
 //     difficulty (strong Markov property). A day costs O(1) draws while
 //     every retarget timestamp stays exact in distribution.
 //
-// The exogenous scenario validates both engines against the analytic long-
-// run mean block time, 600·2016/2014 s without growth and Kraft's (2016)
-// fixed point with growth (see ExpectedMeanBlockTimeS for the derivations),
+// The exogenous scenario validates both engines against the analytic
+// long-run mean block time, 600·2016/2014 s without growth and Kraft's
+// (2016) fixed point with growth (see ExpectedMeanBlockTimeS for the derivations),
 // and a two-sample Kolmogorov–Smirnov test checks that the engines agree on
 // epoch durations and difficulty changes.
 //
@@ -46,6 +46,8 @@
 // # Fees (BTC per block, per day)
 //
 //	constant: F = F0;  lognormal: F = F0·exp(σZ − σ²/2);  price_scaled: F = F0·(P/P0)^ε
+//
+// Day 0 uses F0 and P0, so every path starts from the same state.
 //
 // # Miners
 //
