@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"math"
 	"math/big"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -17,8 +16,8 @@ type EpochStat struct {
 	StartHeight int64   `json:"start_height"`
 	Difficulty  float64 `json:"difficulty"`
 	// SpanDays is the period's implied duration (its 2015 intervals);
-	// NaN when the retarget was clamped or capped at the proof-of-work
-	// limit, which hides the true span.
+	// 0 when the retarget was clamped or capped at the proof-of-work
+	// limit, which hides the true span. ImpliedHashrateHs is 0 then too.
 	SpanDays          float64 `json:"span_days"`
 	ImpliedHashrateHs float64 `json:"implied_hashrate_hs"`
 }
@@ -40,7 +39,7 @@ func EpochHistory(p *chaincfg.Params, eps []chain.Epoch) []EpochStat {
 	prev := limit
 	for k, e := range eps {
 		bits := consensus.TargetToCompact(prev)
-		s := EpochStat{Index: e.Index, StartHeight: e.Index * interval, Difficulty: consensus.DifficultyFromBits(bits), SpanDays: math.NaN(), ImpliedHashrateHs: math.NaN()}
+		s := EpochStat{Index: e.Index, StartHeight: e.Index * interval, Difficulty: consensus.DifficultyFromBits(bits)}
 		ratio, _ := new(big.Rat).SetFrac(e.NextTarget, prev).Float64()
 		if ratio > 0.25 && ratio < 4 && e.NextTarget.Cmp(limit) < 0 {
 			spanS := targetSpanS * ratio
