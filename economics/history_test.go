@@ -58,9 +58,10 @@ func TestHashpriceHistoryMainnet(t *testing.T) {
 		for _, b := range bs[max(0, h.Height-143) : h.Height+1] {
 			extra += b.CoinbaseOutSat - 5_000_000_000
 		}
+		// The mean fee is rounded to a satoshi, hence the 1e-9 tolerance.
 		n := float64(min(144, h.Height+1))
 		want := (50 + float64(extra)/n/1e8) * 1e15 * 86400 / 4294967296
-		if math.Abs(h.HashpriceBTCPerPHDay-want) > want*1e-9 // the mean fee is rounded to a satoshi || h.HashpriceUSDPerPHDay != h.HashpriceBTCPerPHDay || h.PuellMultiple != 0 {
+		if math.Abs(h.HashpriceBTCPerPHDay-want) > want*1e-9 || h.HashpriceUSDPerPHDay != h.HashpriceBTCPerPHDay || h.PuellMultiple != 0 {
 			t.Fatalf("%+v, want %g BTC/PH/day", h, want)
 		}
 	}
