@@ -351,3 +351,33 @@ ai: {revenue_usd_per_kwh: 0}
 		t.Errorf("late median hashprice %.2f, want ≈ barrier %.2f", med, w.barrierUSDPerPH)
 	}
 }
+
+// In the full model too, the two engines must agree in distribution: the
+// difficulty and hashrate on day 59 of the default scenario (after the
+// first retargets) across 300 paths of each, with different seeds.
+func TestEnginesAgreeOnDefaultScenario(t *testing.T) {
+	s, _ := LoadScenario("default")
+	paths := 300
+	if raceEnabled {
+		paths = 100
+	}
+	day59 := func(engine string, seed uint64) (diff, hs []float64) {
+		a, err := DailyPaths(context.Background(), s, Options{Paths: paths, HorizonDays: 60, Seed: seed, Engine: engine})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range a {
+			diff = append(diff, p[59].Difficulty)
+			hs = append(hs, p[59].HashrateHs)
+		}
+		return diff, hs
+	}
+	bd, bh := day59(EngineBlock, 101)
+	fd, fh := day59(EngineFast, 202)
+	if p := ksP(bd, fd); p < 0.001 {
+		t.Errorf("day-59 difficulty differs between engines: KS p = %.2g", p)
+	}
+	if p := ksP(bh, fh); p < 0.001 {
+		t.Errorf("day-59 hashrate differs between engines: KS p = %.2g", p)
+	}
+}
