@@ -44,7 +44,14 @@ The exogenous scenario has no price and no miners: the hashrate grows by
 mean block time.
 
 --shard k/N --out FILE runs the k-th (0-based) of N slices of the paths and
-writes a shard file; "hashfall merge FILES..." prints what one run would.`,
+writes a shard file; "hashfall merge FILES..." prints what one run would.
+
+A scenario file may start from a built-in and change what it needs, e.g.
+"what if the price falls to $70k over a month and stays there":
+
+  base: default
+  name: flat-70k
+  price: {model: scripted, points: [{day: 30, price_usd: 70000}]}`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if scenario == "" {
