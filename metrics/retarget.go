@@ -118,7 +118,11 @@ func NextRetarget(p *chaincfg.Params, epoch, window []chain.Block, nowS int64) (
 	f.ChangeP5Pct, f.TimeP95S, _ = outcome(remaining(0.95))
 	// The difficulty falls when the span exceeds the target timespan:
 	// P(R > T* − elapsed) = 1 − BetaCDF(b*), b* = x/(K + x).
-	if x := float64(consensus.TargetTimespanS(p) - (fromS - start.TimeS)); x <= 0 {
+	// At the proof-of-work limit even the slowest span cannot lower it.
+	slowest := consensus.NextWorkRequired(p, tip.Bits, start.TimeS, start.TimeS+4*consensus.TargetTimespanS(p))
+	if x := float64(consensus.TargetTimespanS(p) - (fromS - start.TimeS)); consensus.DifficultyFromBits(slowest.Bits) >= f.Difficulty {
+		f.ProbDecrease = 0
+	} else if x <= 0 {
 		f.ProbDecrease = 1
 	} else {
 		f.ProbDecrease = 1 - beta.CDF(x/(k+x))

@@ -122,6 +122,11 @@ func TestNextRetargetLastBlockMainnet(t *testing.T) {
 	if f.BlocksLeft != 0 || f.PointChangePct != 0 || f.ChangeP5Pct != f.ChangeP95Pct || f.PointTimeS != bs[2015].TimeS {
 		t.Errorf("%+v", f)
 	}
+	// Mid-period at the limit, a decrease is impossible however slow.
+	f, err = NextRetarget(&chaincfg.MainNetParams, bs[2016:2100], bs[2016:2100], bs[2099].TimeS+1e7)
+	if err != nil || f.ProbDecrease != 0 {
+		t.Errorf("P(decrease) at the pow limit = %g (%v)", f.ProbDecrease, err)
+	}
 	if bs[2016].Bits != 0x1d00ffff {
 		t.Errorf("real block 2016 bits %08x", bs[2016].Bits)
 	}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hashfall/hashfall/economics"
+	"github.com/hashfall/hashfall/metrics"
+	"github.com/hashfall/hashfall/output"
+)
+
+func init() { register(newSignalsCmd) }
+
+// signalDays is how much history signals reads: a year for the Puell
+// multiple's mean plus margin; the ribbons need 200 days.
+const signalDays = 430
+
+type ribbonState struct {
+	SMA30Hs            float64 `json:"sma30_hs"`
+	SMA60Hs            float64 `json:"sma60_hs"`
+	InCapitulation     bool    `json:"in_capitulation"`
+	DaysInCapitulation int     `json:"days_in_capitulation"`
+}
+
+type signalSummary struct {
+	Day                         time.Time `json:"day"`
+	HashpriceUSDPerPHDay        float64   `json:"hashprice_usd_per_ph_day"`
+	HashpriceBTCPerPHDay        float64   `json:"hashprice_btc_per_ph_day"`
+	PuellMultiple               *float64  `json:"puell_multiple"`
+	DifficultyRibbonCompression *float64  `json:"difficulty_ribbon_compression"`
+	FleetJPerTH                 float64   `json:"fleet_j_per_th"`
+	PowerUSDPerKWh              float64   `json:"power_usd_per_kwh"`
+	RevenueToCost               float64   `json:"revenue_to_cost"`
+}
+
+func newSignalsCmd() *cobra.Command {
+	var dbPath string
+	var powerCost, fleetJPerTH float64
+	cmd := &cobra.Command{
+		Use:   "signals --db FILE [--power-cost X] [--fleet-j-per-th J]",
+		Short: "Capitulation signals from the store: hash ribbons, Puell multiple, difficulty ribbon, revenue-to-cost",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !(powerCost > 0) || math.IsInf(powerCost, 0) {
+				return usageErrorf("--power-cost must be > 0 USD/kWh, got %g", powerCost)
+			}
+			if !(fleetJPerTH > 0) {
+				return usageErrorf("--fleet-j-per-th must be > 0, got %g", fleetJPerTH)
+			}
+			st, err := openStore(dbPath)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			ctx := cmd.Context()
+			n, _, p, err := networkFromStore(ctx, st, dbPath)
+			if err != nil {
+				return err
+			}
+			tip, _ := st.Tip(ctx)
+			bs, err := st.Blocks(ctx, max(0, tip.Height-signalDays*144*3/2), tip.Height)
+			if err != nil {
+				return err
+			}
+			days := metrics.Daily(p, bs)
+			if len(days) == 0 {
+				return fmt.Errorf("store %s spans less than a full day of blocks", dbPath)
+			}
+			first, last := days[0].Day, days[len(days)-1].Day
+			prices, err := st.Prices(ctx, first.AddDate(0, 0, -30), last)
+			if err != nil {
+				return err
+			}
+			hist := economics.HashpriceHistory(p, bs, days, prices)
+			ribbons := metrics.HashRibbonsOf(days)
+			events := append(ribbons.Events, economics.HashRibbonRecoveries(ribbons.Events, prices)...)
+			s := signalSummary{Day: last, FleetJPerTH: fleetJPerTH, PowerUSDPerKWh: powerCost,
+				RevenueToCost: economics.RevenueToCost(n, fleetJPerTH, powerCost)}
+			notes := []string{"revenue_to_cost uses the tip's difficulty, the 144-block fee mean and the latest imported price"}
+			if len(hist) > 0 {
+				h := hist[len(hist)-1]
+				s.Day, s.HashpriceUSDPerPHDay, s.HashpriceBTCPerPHDay = h.Day, h.HashpriceUSDPerPHDay, h.HashpriceBTCPerPHDay
+				if h.PuellMultiple > 0 {
+					s.PuellMultiple = &h.PuellMultiple
+				}
+			} else {
+				notes = append(notes, "no imported price matches the stored days: hashprice and Puell are missing")
+			}
+			if c := metrics.DifficultyRibbonCompression(days); !math.IsNaN(c) {
+				s.DifficultyRibbonCompression = &c
+			}
+			if len(days) < 61 {
+				notes = append(notes, "hash ribbons need 60 days of blocks")
+			}
+			return emit(cmd, output.Document{
+				Title: "Capitulation signals",
+				Notes: notes,
+				Sections: []output.Section{
+					{Name: "summary", Data: s},
+					{Name: "hash_ribbons", Data: ribbonState{ribbons.SMA30Hs, ribbons.SMA60Hs, ribbons.InCapitulation, ribbons.DaysInCapitulation}},
+					{Name: "ribbon_events", Data: events},
+				},
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dbPath, "db", "", "store file from hashfall sync, with prices imported")
+	f.Float64Var(&powerCost, "power-cost", 0.05, "power price for revenue-to-cost, USD/kWh")
+	f.Float64Var(&fleetJPerTH, "fleet-j-per-th", 20, "reference fleet efficiency, J/TH")
+	return cmd
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/hashfall/hashfall/chain"
+	"github.com/hashfall/hashfall/store"
+)
+
+func init() { register(newSyncCmd) }
+
+type syncResult struct {
+	Network     string `json:"network"`
+	TipHeight   int64  `json:"tip_height"`
+	TipHash     string `json:"tip_hash"`
+	Added       int64  `json:"added_blocks"`
+	RolledBack  int64  `json:"rolled_back_blocks"`
+	ForkHeight  int64  `json:"fork_height"`
+	Reorganized bool   `json:"reorganized"`
+}
+
+func newSyncCmd() *cobra.Command {
+	var rpcURL, rpcUser, rpcPass, rpcCookie, rpcCert, blkPath, dbPath, network string
+	var follow bool
+	var poll time.Duration
+	var batch, inflight int
+	cmd := &cobra.Command{
+		Use:   "sync (--rpc URL [--rpc-user U --rpc-pass P | --rpc-cookie FILE] | --blk DIR_OR_FILE) --db FILE [--follow]",
+		Short: "Copy a node's best chain (headers, coinbase, fees) into a local store, resumable and reorg-safe",
+		Long: `sync reads blocks from Bitcoin Core or btcd over JSON-RPC, or from the node's
+blk*.dat files (header and coinbase only), into a SQLite store. Each batch is one
+transaction: interrupt it at any point and the next sync continues without gap or
+duplicate. A reorganization is detected by hash and rolled back. Progress goes to
+stderr.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if dbPath == "" {
+				return usageErrorf("--db is required")
+			}
+			if (rpcURL == "") == (blkPath == "") {
+				return usageErrorf("give one of --rpc or --blk")
+			}
+			if rpcCookie != "" && (rpcUser != "" || rpcPass != "") {
+				return usageErrorf("--rpc-cookie and --rpc-user/--rpc-pass conflict: give one")
+			}
+			if follow && blkPath != "" {
+				return usageErrorf("--follow needs --rpc: blk files are read once")
+			}
+			if poll <= 0 {
+				return usageErrorf("--poll must be > 0, got %s", poll)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			src, err := openSource(ctx, rpcURL, rpcUser, rpcPass, rpcCookie, rpcCert, blkPath, network, inflight)
+			if err != nil {
+				return err
+			}
+			defer src.Close()
+			st, err := store.OpenSQLite(dbPath)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			var bar *progressbar.ProgressBar
+			progress := func(h, tip int64) {
+				if bar == nil {
+					bar = progressbar.NewOptions64(tip+1,
+						progressbar.OptionSetWriter(cmd.ErrOrStderr()),
+						progressbar.OptionSetDescription("sync"),
+						progressbar.OptionShowCount(),
+						progressbar.OptionShowIts(),
+						progressbar.OptionSetItsString("blocks"),
+						progressbar.OptionSetPredictTime(true),
+						progressbar.OptionThrottle(200*time.Millisecond),
+						progressbar.OptionClearOnFinish())
+				}
+				bar.ChangeMax64(tip + 1)
+				bar.Set64(h + 1)
+			}
+			total := syncResult{Network: src.Params().Name, ForkHeight: -1}
+			for first := true; ; first = false {
+				res, err := store.Sync(ctx, src, st, store.SyncOptions{Batch: batch, Progress: progress})
+				if err != nil {
+					if follow && ctx.Err() != nil {
+						break
+					}
+					return err
+				}
+				if first {
+					total.ForkHeight = res.ForkHeight
+				}
+				total.Added += res.Added
+				total.RolledBack += res.RolledBack
+				total.Reorganized = total.Reorganized || res.Reorganized
+				if bar != nil {
+					bar.Finish()
+					bar = nil
+				}
+				if !follow {
+					break
+				}
+				select {
+				case <-ctx.Done():
+				case <-time.After(poll):
+					continue
+				}
+				break
+			}
+			tip, err := st.Tip(context.Background())
+			if err != nil {
+				return err
+			}
+			total.TipHeight, total.TipHash = tip.Height, tip.Hash.String()
+			return emit(cmd, total)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&rpcURL, "rpc", "", "node JSON-RPC URL, e.g. http://127.0.0.1:8332 (https:// for btcd with --rpc-cert)")
+	f.StringVar(&rpcUser, "rpc-user", "", "RPC user name")
+	f.StringVar(&rpcPass, "rpc-pass", "", "RPC password")
+	f.StringVar(&rpcCookie, "rpc-cookie", "", "Bitcoin Core .cookie file (instead of user and password)")
+	f.StringVar(&rpcCert, "rpc-cert", "", "PEM certificate of a TLS node (btcd's rpc.cert)")
+	f.StringVar(&blkPath, "blk", "", "a blk*.dat file or a node's blocks directory")
+	f.StringVar(&network, "network", "mainnet", "network of --blk files: mainnet, testnet3, testnet4, regtest, simnet, signet")
+	f.StringVar(&dbPath, "db", "", "store file (SQLite), created if absent")
+	f.BoolVar(&follow, "follow", false, "keep following the tip until interrupted")
+	f.DurationVar(&poll, "poll", 30*time.Second, "with --follow, how often to ask the node for new blocks")
+	f.IntVar(&batch, "batch", store.DefaultBatch, "blocks per transaction")
+	f.IntVar(&inflight, "inflight", 8, "RPC requests in flight at once")
+	return cmd
+}
+
+func openSource(ctx context.Context, rpcURL, user, pass, cookie, certPath, blkPath, network string, inflight int) (chain.Source, error) {
+	if blkPath != "" {
+		p, ok := networksByName[network]
+		if !ok {
+			return nil, usageErrorf("--network %q unknown", network)
+		}
+		return chain.OpenBlk(blkPath, p)
+	}
+	if inflight < 1 || inflight > 256 {
+		return nil, usageErrorf("--inflight must be in [1, 256], got %d", inflight)
+	}
+	cfg := chain.RPCConfig{URL: rpcURL, User: user, Pass: pass, CookieFile: cookie, InFlight: inflight}
+	if certPath != "" {
+		pem, err := os.ReadFile(certPath)
+		if err != nil {
+			return nil, fmt.Errorf("--rpc-cert: %w", err)
+		}
+		cfg.Certificates = pem
+	}
+	return chain.DialRPC(ctx, cfg)
+}
