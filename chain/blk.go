@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -182,7 +183,15 @@ func OpenBlk(path string, p *chaincfg.Params) (*BlkSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	var recs []blkRecord
+	var total int64
+	for _, name := range files {
+		if st, err := os.Stat(name); err == nil {
+			total += st.Size()
+		}
+	}
+	// Early blocks are ~200 bytes; sizing for them avoids regrowing the
+	// slice, capped so that a full chain starts at ~1M records.
+	recs := make([]blkRecord, 0, min(total/200, 1<<20))
 	for _, name := range files {
 		if err := scanBlkFile(name, key, p, func(rec blkRecord) error {
 			recs = append(recs, rec)
@@ -280,6 +289,8 @@ func linkBest(recs []blkRecord, p *chaincfg.Params) ([]Block, error) {
 	}
 	work := make([]*big.Int, len(recs))
 	var stack []int
+	// Bits change once a period: cache each value's work, read only.
+	workOf := map[uint32]*big.Int{}
 	bestIdx := -1
 	for i := range recs {
 		// Walk up to a resolved ancestor, then resolve back down.
@@ -296,7 +307,11 @@ func linkBest(recs []blkRecord, p *chaincfg.Params) ([]Block, error) {
 		}
 		for k := len(stack) - 1; k >= 0; k-- {
 			j := stack[k]
-			w := consensus.BlockWork(recs[j].Bits)
+			w, ok := workOf[recs[j].Bits]
+			if !ok {
+				w = consensus.BlockWork(recs[j].Bits)
+				workOf[recs[j].Bits] = w
+			}
 			switch parent, ok := idx[recs[j].PrevHash]; {
 			case recs[j].Hash == *p.GenesisHash:
 				height[j], work[j] = 0, w
@@ -304,7 +319,7 @@ func linkBest(recs []blkRecord, p *chaincfg.Params) ([]Block, error) {
 				height[j] = orphan
 			default:
 				height[j] = height[parent] + 1
-				work[j] = w.Add(w, work[parent])
+				work[j] = new(big.Int).Add(w, work[parent])
 			}
 		}
 		stack = stack[:0]
@@ -354,7 +369,8 @@ func (s *BlkSource) Blocks(ctx context.Context, from, to int64) ([]Block, error)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return s.blocks[from : to+1 : to+1], nil
+	// A copy: callers (Sync) fill in fields of what they receive.
+	return slices.Clone(s.blocks[from : to+1]), nil
 }
 
 // Close implements Source.

@@ -213,3 +213,18 @@ func BenchmarkBlkIngest(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
 }
+
+// BenchmarkBlkScan is the framing, header and coinbase decode alone,
+// without linking the chain.
+func BenchmarkBlkScan(b *testing.B) {
+	path := mainnetBlkFile(b)
+	p := &chaincfg.MainNetParams
+	var n int
+	for b.Loop() {
+		n = 0
+		if err := scanBlkFile(path, nil, p, func(blkRecord) error { n++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
+}

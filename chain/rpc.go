@@ -36,13 +36,16 @@ type RPCConfig struct {
 	Retries int
 }
 
-// RPCSource is a Source over a node's JSON-RPC interface. Each in-flight
-// slot owns one HTTP POST client, because an rpcclient.Client in POST mode
-// sends its requests one at a time.
+// RPCSource is a Source over a node's JSON-RPC interface. Blocks are
+// fetched in JSON-RPC batches (one HTTP POST carries getblockhash, then
+// getblock, for up to rpcBatch heights), with up to InFlight batches
+// outstanding. Each in-flight slot owns its own client, because an
+// rpcclient.Client in POST mode sends one HTTP request at a time.
 type RPCSource struct {
 	host    string
 	params  *chaincfg.Params
-	clients chan *rpcclient.Client
+	clients chan *rpcclient.Client // one request per HTTP POST
+	batches chan *rpcclient.Client // JSON-RPC batches
 	all     []*rpcclient.Client
 	retries int
 }
@@ -72,21 +75,29 @@ func DialRPC(ctx context.Context, cfg RPCConfig) (*RPCSource, error) {
 	if n <= 0 {
 		n = 8
 	}
-	s := &RPCSource{host: host, clients: make(chan *rpcclient.Client, n), retries: cfg.Retries}
+	s := &RPCSource{host: host, clients: make(chan *rpcclient.Client, n), batches: make(chan *rpcclient.Client, n), retries: cfg.Retries}
 	if s.retries <= 0 {
 		s.retries = 4
 	}
+	connCfg := rpcclient.ConnConfig{
+		Host: host, User: cfg.User, Pass: cfg.Pass, CookiePath: cfg.CookieFile,
+		HTTPPostMode: true, DisableTLS: !tls, Certificates: cfg.Certificates,
+	}
 	for range n {
-		c, err := rpcclient.New(&rpcclient.ConnConfig{
-			Host: host, User: cfg.User, Pass: cfg.Pass, CookiePath: cfg.CookieFile,
-			HTTPPostMode: true, DisableTLS: !tls, Certificates: cfg.Certificates,
-		}, nil)
+		c, err := rpcclient.New(&connCfg, nil)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("rpc %s: %w", host, err)
 		}
 		s.all = append(s.all, c)
 		s.clients <- c
+		b, err := rpcclient.NewBatch(&connCfg)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("rpc %s: %w", host, err)
+		}
+		s.all = append(s.all, b)
+		s.batches <- b
 	}
 	var genesis *chainhash.Hash
 	if err := s.call(ctx, "getblockhash 0", func(c *rpcclient.Client) (err error) {
@@ -140,17 +151,22 @@ func unwrapOp(err error) error {
 // the node answered with (unknown block, bad parameters) are final, except
 // "still warming up"; transport and decoding failures are retried.
 func (s *RPCSource) call(ctx context.Context, what string, fn func(c *rpcclient.Client) error) error {
+	return s.callOn(ctx, s.clients, what, fn)
+}
+
+// callOn is call with a client from pool.
+func (s *RPCSource) callOn(ctx context.Context, pool chan *rpcclient.Client, what string, fn func(c *rpcclient.Client) error) error {
 	var err error
 	backoff := 200 * time.Millisecond
 	for attempt := 0; ; attempt++ {
 		var c *rpcclient.Client
 		select {
-		case c = <-s.clients:
+		case c = <-pool:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 		err = fn(c)
-		s.clients <- c
+		pool <- c
 		if err == nil {
 			return nil
 		}
@@ -212,8 +228,11 @@ func (s *RPCSource) HashAt(ctx context.Context, height int64) (chainhash.Hash, e
 	return *h, nil
 }
 
-// Blocks implements Source: getblockhash and getblock (raw) per height,
-// with up to InFlight heights being fetched at once.
+// rpcBatch is the number of heights per JSON-RPC batch.
+const rpcBatch = 50
+
+// Blocks implements Source: batches of getblockhash then getblock (raw),
+// up to InFlight batches at once.
 func (s *RPCSource) Blocks(ctx context.Context, from, to int64) ([]Block, error) {
 	if from < 0 || from > to {
 		return nil, fmt.Errorf("heights %d..%d: %w", from, to, ErrNotFound)
@@ -221,31 +240,29 @@ func (s *RPCSource) Blocks(ctx context.Context, from, to int64) ([]Block, error)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := make([]Block, to-from+1)
-	heights := make(chan int64)
+	chunks := make(chan int64)
 	var wg sync.WaitGroup
 	var once sync.Once
 	var firstErr error
-	for range cap(s.clients) {
+	for range cap(s.batches) {
 		wg.Go(func() {
-			for h := range heights {
-				b, err := s.block(ctx, h)
-				if err != nil {
+			for lo := range chunks {
+				hi := min(lo+rpcBatch-1, to)
+				if err := s.batch(ctx, lo, hi, out[lo-from:hi-from+1]); err != nil {
 					once.Do(func() { firstErr = err; cancel() })
-					continue
 				}
-				out[h-from] = b
 			}
 		})
 	}
 feed:
-	for h := from; h <= to; h++ {
+	for lo := from; lo <= to; lo += rpcBatch {
 		select {
-		case heights <- h:
+		case chunks <- lo:
 		case <-ctx.Done():
 			break feed
 		}
 	}
-	close(heights)
+	close(chunks)
 	wg.Wait()
 	if firstErr != nil {
 		return nil, firstErr
@@ -256,21 +273,61 @@ feed:
 	return out, nil
 }
 
-func (s *RPCSource) block(ctx context.Context, height int64) (Block, error) {
-	hash, err := s.HashAt(ctx, height)
-	if err != nil {
-		return Block{}, err
-	}
-	var msg *wire.MsgBlock
-	what := "getblock " + hash.String()
-	if err := s.call(ctx, what, func(c *rpcclient.Client) (err error) {
-		msg, err = c.GetBlock(&hash)
-		return err
+// batch fetches heights lo..hi into out with two JSON-RPC batches.
+func (s *RPCSource) batch(ctx context.Context, lo, hi int64, out []Block) error {
+	hashes := make([]*chainhash.Hash, hi-lo+1)
+	if err := s.callOn(ctx, s.batches, fmt.Sprintf("getblockhash %d..%d", lo, hi), func(c *rpcclient.Client) error {
+		futs := make([]rpcclient.FutureGetBlockHashResult, len(hashes))
+		for i := range futs {
+			futs[i] = c.GetBlockHashAsync(lo + int64(i))
+		}
+		if err := c.Send(); err != nil {
+			return err
+		}
+		for i, f := range futs {
+			h, err := f.Receive()
+			if err != nil {
+				return err
+			}
+			hashes[i] = h
+		}
+		return nil
 	}); err != nil {
-		return Block{}, err
+		return err
 	}
+	msgs := make([]*wire.MsgBlock, len(hashes))
+	if err := s.callOn(ctx, s.batches, fmt.Sprintf("getblock %d..%d", lo, hi), func(c *rpcclient.Client) error {
+		futs := make([]rpcclient.FutureGetBlockResult, len(hashes))
+		for i, h := range hashes {
+			futs[i] = c.GetBlockAsync(h)
+		}
+		if err := c.Send(); err != nil {
+			return err
+		}
+		for i, f := range futs {
+			m, err := f.Receive()
+			if err != nil {
+				return err
+			}
+			msgs[i] = m
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i, msg := range msgs {
+		b, err := s.toBlock(lo+int64(i), *hashes[i], msg)
+		if err != nil {
+			return err
+		}
+		out[i] = b
+	}
+	return nil
+}
+
+func (s *RPCSource) toBlock(height int64, hash chainhash.Hash, msg *wire.MsgBlock) (Block, error) {
 	if got := msg.BlockHash(); got != hash || len(msg.Transactions) == 0 {
-		return Block{}, fmt.Errorf("rpc %s %s: malformed answer: block hashes to %s with %d transactions", s.host, what, got, len(msg.Transactions))
+		return Block{}, fmt.Errorf("rpc %s getblock %s: malformed answer: block hashes to %s with %d transactions", s.host, hash, got, len(msg.Transactions))
 	}
 	b := Block{
 		Height:    height,
