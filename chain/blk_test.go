@@ -3,6 +3,7 @@ package chain
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -227,4 +228,49 @@ func BenchmarkBlkScan(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "blocks/s")
+}
+
+// Bitcoin Core 28+ obfuscates blk files with the 8-byte key in xor.dat;
+// a directory with an obfuscated copy must read like the plain file.
+func TestBlkXorDirectory(t *testing.T) {
+	raw, err := os.ReadFile(mainnetBlkFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first 500 frames, then Core's zero padding.
+	off := 0
+	for range 500 {
+		off += 8 + int(binary.LittleEndian.Uint32(raw[off+4:]))
+	}
+	plain := append(append([]byte{}, raw[:off]...), make([]byte, 4096)...)
+	key := []byte{0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88}
+	obf := make([]byte, len(plain))
+	for i := range plain {
+		obf[i] = plain[i] ^ key[i%8]
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "blk00000.dat"), obf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "xor.dat"), key, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &chaincfg.MainNetParams
+	src, err := OpenBlk(dir, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := src.Blocks(context.Background(), 0, 499)
+	want, err := OpenBlk(mainnetBlkFile(t), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range got {
+		if got[i].Hash != want.blocks[i].Hash || got[i].CoinbaseOutSat != want.blocks[i].CoinbaseOutSat {
+			t.Fatalf("height %d differs", i)
+		}
+	}
+	if tip, _ := src.Tip(context.Background()); tip.Height != 499 {
+		t.Errorf("tip %d, want 499", tip.Height)
+	}
 }

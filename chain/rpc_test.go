@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -56,5 +58,30 @@ func TestParseRPCURL(t *testing.T) {
 		if (err != nil) != c.bad || host != c.host || tls != c.tls {
 			t.Errorf("%q: %q %v %v", c.in, host, tls, err)
 		}
+	}
+}
+
+// Core's cookie file holds "__cookie__:password"; rpcclient sends it as
+// basic auth.
+func TestRPCCookieAuth(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "__cookie__" || p != "s3cret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		w.Write([]byte(`{"result":"000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f","error":null,"id":1}`))
+	}))
+	defer srv.Close()
+	cookie := filepath.Join(t.TempDir(), ".cookie")
+	if err := os.WriteFile(cookie, []byte("__cookie__:s3cret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src, err := DialRPC(context.Background(), RPCConfig{URL: srv.URL, CookieFile: cookie})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if src.Params().Name != "mainnet" {
+		t.Errorf("network %s, want mainnet from the genesis hash", src.Params().Name)
 	}
 }
