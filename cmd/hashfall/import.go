@@ -59,7 +59,7 @@ func newImportCheckpointsCmd() *cobra.Command {
 			if err := st.PutEpochs(context.Background(), eps); err != nil {
 				return err
 			}
-			hist := metrics.EpochHistory(mainnet, eps)
+			hist := metrics.EpochHistory(networksByName["mainnet"], eps)
 			r := checkpointsResult{Periods: len(hist)}
 			for _, s := range hist {
 				if s.SpanDays == 0 {

@@ -147,3 +147,20 @@ func TestChainCommandErrors(t *testing.T) {
 		t.Errorf("liveNetwork on an empty store: %v", err)
 	}
 }
+
+// Electrum's real checkpoints: every period since genesis, the last one at
+// a modern difficulty (tens of trillions) and a span near two weeks.
+func TestImportElectrumCheckpoints(t *testing.T) {
+	path := "../../../shared/data/electrum-checkpoints.json"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip(err)
+	}
+	var r checkpointsResult
+	runJSON(t, &r, "import", "electrum-checkpoints", path, "--db", filepath.Join(t.TempDir(), "e.db"))
+	if r.Periods < 300 || r.LastHeight != int64(r.Periods)*2016-1 || r.LastDifficulty < 1e13 || r.LastSpanDays < 10 || r.LastSpanDays > 18 {
+		t.Errorf("%+v", r)
+	}
+	if r.ClampedOrLimited < 16 {
+		t.Errorf("%d periods clamped or at the limit; 2009's first 16 periods alone are", r.ClampedOrLimited)
+	}
+}
