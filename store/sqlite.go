@@ -156,7 +156,7 @@ func (s *SQLite) Blocks(ctx context.Context, from, to int64) ([]chain.Block, err
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]chain.Block, 0, max(0, min(to-from+1, 1<<20)))
+	out := make([]chain.Block, 0, max(0, min(to-from+1, 1<<16)))
 	for rows.Next() {
 		b, err := scanBlock(rows)
 		if err != nil {

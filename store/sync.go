@@ -37,7 +37,9 @@ var errForkDuringSync = errors.New("source chain changed during sync")
 // Sync brings st up to src's best chain. Each batch of blocks is one
 // transaction, so an interrupted Sync (a cancelled context, a crash, kill -9)
 // leaves the store at the end of a whole batch and the next Sync continues
-// from there with no gap and no duplicate.
+// from there with no gap and no duplicate. The store mirrors the source:
+// a source whose best chain is shorter (a node still syncing, or one that
+// invalidated blocks) rolls the store back to its tip.
 func Sync(ctx context.Context, src chain.Source, st Store, opt SyncOptions) (SyncResult, error) {
 	for attempt := 0; ; attempt++ {
 		res, err := syncOnce(ctx, src, st, opt)
