@@ -189,9 +189,10 @@ func OpenBlk(path string, p *chaincfg.Params) (*BlkSource, error) {
 			total += st.Size()
 		}
 	}
-	// Early blocks are ~200 bytes; sizing for them avoids regrowing the
-	// slice, capped so that a full chain starts at ~1M records.
-	recs := make([]blkRecord, 0, min(total/200, 1<<20))
+	// Blocks average well over 1 KiB once past 2009 and Core pads files
+	// with zeros; a record per KiB, capped near a full chain, avoids most
+	// regrowing without reserving for the padding.
+	recs := make([]blkRecord, 0, min(total/1024, 1<<20))
 	for _, name := range files {
 		if err := scanBlkFile(name, key, p, func(rec blkRecord) error {
 			recs = append(recs, rec)

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/txscript/v2"
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/hashfall/hashfall/consensus"
@@ -92,6 +93,19 @@ func TestBlkMainnet(t *testing.T) {
 		}
 		if b.CoinbaseOutSat != out || b.FeesSat != out-5_000_000_000 {
 			t.Fatalf("height %d: coinbase %d fees %d, full decode %d", h, b.CoinbaseOutSat, b.FeesSat, out)
+		}
+		// Payout addresses against txscript's own extraction (the reader
+		// takes a shortcut for pay-to-pubkey outputs).
+		var addrs []string
+		for _, o := range full.Transactions[0].TxOut {
+			if _, as, _, err := txscript.ExtractPkScriptAddrs(o.PkScript, p); err == nil {
+				for _, a := range as {
+					addrs = append(addrs, a.EncodeAddress())
+				}
+			}
+		}
+		if strings.Join(addrs, " ") != strings.Join(b.PayoutAddrs, " ") {
+			t.Fatalf("height %d: payout addresses %v, txscript %v", h, b.PayoutAddrs, addrs)
 		}
 		if h > 0 && b.PrevHash != blocks[h-1].Hash {
 			t.Fatalf("height %d does not link to %d", h, h-1)

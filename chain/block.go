@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/big"
 
+	"github.com/btcsuite/btcd/address/v2"
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/txscript/v2"
@@ -62,6 +63,15 @@ func fillCoinbase(b *Block, cb *wire.MsgTx, p *chaincfg.Params) {
 	var out int64
 	for _, o := range cb.TxOut {
 		out += o.Value
+		if pk := p2pkKey(o.PkScript); pk != nil {
+			// Early coinbases pay to a bare public key; its address is
+			// the P2PKH of those bytes. Hashing them directly skips
+			// decoding the curve point, the slowest step of a blk scan.
+			if a, err := address.NewAddressPubKeyHash(address.Hash160(pk), p); err == nil {
+				b.PayoutAddrs = append(b.PayoutAddrs, a.EncodeAddress())
+			}
+			continue
+		}
 		if _, addrs, _, err := txscript.ExtractPkScriptAddrs(o.PkScript, p); err == nil {
 			for _, a := range addrs {
 				b.PayoutAddrs = append(b.PayoutAddrs, a.EncodeAddress())
@@ -72,6 +82,18 @@ func fillCoinbase(b *Block, cb *wire.MsgTx, p *chaincfg.Params) {
 	if len(cb.TxIn) > 0 {
 		b.CoinbaseScriptSig = cb.TxIn[0].SignatureScript
 	}
+}
+
+// p2pkKey returns the public key of a pay-to-pubkey script
+// (<33 or 65 bytes> OP_CHECKSIG), or nil.
+func p2pkKey(script []byte) []byte {
+	switch {
+	case len(script) == 35 && script[0] == 33 && (script[1] == 2 || script[1] == 3) && script[34] == txscript.OP_CHECKSIG:
+		return script[1:34]
+	case len(script) == 67 && script[0] == 65 && script[1] == 4 && script[66] == txscript.OP_CHECKSIG:
+		return script[1:66]
+	}
+	return nil
 }
 
 // setFees applies the package rule FeesSat = CoinbaseOutSat − subsidy(Height).
