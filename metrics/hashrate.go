@@ -52,7 +52,12 @@ func CoreWindow(tipHeight, nblocks, height, interval int64) (first, last int64, 
 // the rate by n/(n−1) on average (see Estimate). Core converts the 256-bit
 // work to double by summing 32-bit limbs (arith_uint256::getdouble) and
 // btcd divides big.Floats; this rounds the exact quotient once, so the
-// three agree to within an ulp or two.
+// three agree to within an ulp or two. btcd's handler (rpcserver.go,
+// handleGetNetworkHashPS) reads the same window and sums CalcWork over
+// blocks first+1..last, which equals the chainwork difference. It differs
+// from Core only on arguments Core rejects: btcd answers 0 for a height
+// above the tip, takes a height below −1 as the tip and any nblocks ≤ 0 as
+// −1 (TestNetworkHashPSAgainstBtcd compares the two on a real btcd).
 func NetworkHashPS(blocks []chain.Block) float64 {
 	if len(blocks) < 2 {
 		return 0

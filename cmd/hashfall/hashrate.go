@@ -54,6 +54,9 @@ high by n/(n−1) on average. --blocks -1 means since the last retarget.`,
 			if !ok {
 				return usageErrorf("height 0 has no hashrate")
 			}
+			if last-first < 2 {
+				return usageErrorf("the unbiased estimate needs at least 2 block intervals; --blocks %d at height %d gives %d", blocks, last, last-first)
+			}
 			bs, err := st.Blocks(ctx, first, last)
 			if err != nil {
 				return err
