@@ -260,3 +260,48 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+// report --db reads the live store instead of the snapshot: over btcd's
+// real 2009 mainnet blocks (difficulty 1, subsidy 50 BTC) with a SYNTHETIC
+// constant price of $3, the report must show exactly those, labelled live.
+func TestReportFromStore(t *testing.T) {
+	db := syncedMainnet(t)
+	prices := filepath.Join(t.TempDir(), "prices.csv")
+	if err := os.WriteFile(prices, []byte("date,close\n2009-05-01,3\n2009-05-02,3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(t, "report", "--db", db); code != exitError || !strings.Contains(errOut, "price") {
+		t.Errorf("report --db without prices: exit %d %q, want an error naming the missing price", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "import", "prices", prices, "--db", db); code != 0 {
+		t.Fatalf("import prices: %s", errOut)
+	}
+	var r struct {
+		Notes   []string `json:"notes"`
+		Network struct {
+			PriceUSD    float64 `json:"price_usd"`
+			Difficulty  float64 `json:"difficulty"`
+			SubsidyBTC  float64 `json:"subsidy_btc"`
+			FeesBTC     float64 `json:"fees_per_block_btc"`
+			BTCPerPHDay float64 `json:"btc_per_ph_day"`
+		} `json:"network"`
+	}
+	runJSON(t, &r, "report", "--db", db)
+	if r.Network.PriceUSD != 3 || r.Network.Difficulty != 1 || r.Network.SubsidyBTC != 50 {
+		t.Errorf("network from store = %+v", r.Network)
+	}
+	// At difficulty 1 a PH/s finds 1e15·86400/2^32 blocks a day. The few
+	// 2009 transactions that paid fees leave a small mean over 144 blocks.
+	if r.Network.FeesBTC < 0 || r.Network.FeesBTC > 0.01 {
+		t.Errorf("fees_per_block_btc = %g, want the small 2009 mean", r.Network.FeesBTC)
+	}
+	if want := 1e15 * 86400 / 4294967296 * (50 + r.Network.FeesBTC); math.Abs(r.Network.BTCPerPHDay-want) > want*1e-9 {
+		t.Errorf("btc_per_ph_day = %g, want %g", r.Network.BTCPerPHDay, want)
+	}
+	if len(r.Notes) == 0 || !strings.HasPrefix(r.Notes[0], "LIVE") || strings.Contains(r.Notes[0], "SNAPSHOT") {
+		t.Errorf("notes = %q, want the live label", r.Notes)
+	}
+	if _, errOut, code := runCLI(t, "report", "--db", filepath.Join(t.TempDir(), "none.db")); code == 0 || !strings.Contains(errOut, "none.db") {
+		t.Errorf("report on a missing store: exit %d %q", code, errOut)
+	}
+}
