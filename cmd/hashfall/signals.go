@@ -39,6 +39,7 @@ type signalSummary struct {
 func newSignalsCmd() *cobra.Command {
 	var dbPath string
 	var powerCost, fleetJPerTH float64
+	var historyDays int
 	cmd := &cobra.Command{
 		Use:   "signals --db FILE [--power-cost X] [--fleet-j-per-th J]",
 		Short: "Capitulation signals from the store: hash ribbons, Puell multiple, difficulty ribbon, revenue-to-cost",
@@ -46,6 +47,9 @@ func newSignalsCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !(powerCost > 0) || math.IsInf(powerCost, 0) {
 				return usageErrorf("--power-cost must be > 0 USD/kWh, got %g", powerCost)
+			}
+			if historyDays < 0 || historyDays > signalDays {
+				return usageErrorf("--history-days must be in [0, %d], got %d", signalDays, historyDays)
 			}
 			if !(fleetJPerTH > 0) {
 				return usageErrorf("--fleet-j-per-th must be > 0, got %g", fleetJPerTH)
@@ -102,6 +106,7 @@ func newSignalsCmd() *cobra.Command {
 					{Name: "summary", Data: s},
 					{Name: "hash_ribbons", Data: ribbonState{ribbons.SMA30Hs, ribbons.SMA60Hs, ribbons.InCapitulation, ribbons.DaysInCapitulation}},
 					{Name: "ribbon_events", Data: events},
+					{Name: "hashprice_history", Data: hist[max(0, len(hist)-historyDays):]},
 				},
 			})
 		},
@@ -110,5 +115,6 @@ func newSignalsCmd() *cobra.Command {
 	f.StringVar(&dbPath, "db", "", "store file from hashfall sync, with prices imported")
 	f.Float64Var(&powerCost, "power-cost", 0.05, "power price for revenue-to-cost, USD/kWh")
 	f.Float64Var(&fleetJPerTH, "fleet-j-per-th", 20, "reference fleet efficiency, J/TH")
+	f.IntVar(&historyDays, "history-days", 30, "days of daily hashprice history to list (fees as a 144-block mean)")
 	return cmd
 }

@@ -106,7 +106,7 @@ func TestSignalsPoolsLiveMainnet(t *testing.T) {
 		t.Errorf("live network %+v at %s", n, at)
 	}
 	out, errOut, code := runCLI(t, "signals", "--db", db, "--format", "json")
-	if code != 0 || !strings.Contains(out, `"hashprice_btc_per_ph_day"`) || !strings.Contains(out, `"capitulation_start"`) {
+	if code != 0 || !strings.Contains(out, `"hashprice_btc_per_ph_day"`) || !strings.Contains(out, `"capitulation_start"`) || !strings.Contains(out, `"fees_sma144_sat"`) {
 		t.Errorf("signals: exit %d %s %s", code, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "pools", "--db", db, "--days", "30", "--format", "json")
