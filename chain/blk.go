@@ -29,13 +29,6 @@ const blkWindow = 1024
 // allows at most 4,000,000 serialized bytes.
 const maxBlockBytes = 4_000_000
 
-// blkRecord is one framed block of a blk file with its coinbase parsed.
-// Height, ChainWork and FeesSat are not known until the chain is linked.
-type blkRecord struct {
-	Block
-	offset int64
-}
-
 // ScanBlk reads the framed blocks of one blk file: 4-byte network magic,
 // 4-byte little-endian size, then the block. For each it decodes the
 // 80-byte header, the transaction count and the coinbase transaction, and
@@ -43,10 +36,6 @@ type blkRecord struct {
 // preallocates blk files with zeros). fn receives blocks without Height,
 // ChainWork or FeesSat, which depend on the chain they link into.
 func ScanBlk(r io.ReaderAt, size int64, net wire.BitcoinNet, p *chaincfg.Params, fn func(b Block) error) error {
-	return scanBlk(r, size, net, p, func(rec blkRecord) error { return fn(rec.Block) })
-}
-
-func scanBlk(r io.ReaderAt, size int64, net wire.BitcoinNet, p *chaincfg.Params, fn func(rec blkRecord) error) error {
 	w := window{r: r, size: size}
 	for off := int64(0); off+8 <= size; {
 		frame, err := w.get(off, 8)
@@ -71,7 +60,6 @@ func scanBlk(r io.ReaderAt, size int64, net wire.BitcoinNet, p *chaincfg.Params,
 		if err != nil {
 			return fmt.Errorf("offset %d: %w", off, err)
 		}
-		rec.offset = off
 		if err := fn(rec); err != nil {
 			return err
 		}
@@ -114,12 +102,12 @@ func (w *window) get(off, n int64) ([]byte, error) {
 
 // parseFramed decodes the header and coinbase of the n-byte block at off,
 // reading only its first blkWindow bytes unless the coinbase is longer.
-func parseFramed(w *window, off, n int64, p *chaincfg.Params) (blkRecord, error) {
+func parseFramed(w *window, off, n int64, p *chaincfg.Params) (Block, error) {
 	want := min(n, blkWindow)
 	for {
 		b, err := w.get(off, want)
 		if err != nil {
-			return blkRecord{}, fmt.Errorf("reading block: %w", err)
+			return Block{}, fmt.Errorf("reading block: %w", err)
 		}
 		rec, err := decodeHeaderCoinbase(b, p)
 		if err == nil {
@@ -127,7 +115,7 @@ func parseFramed(w *window, off, n int64, p *chaincfg.Params) (blkRecord, error)
 			return rec, nil
 		}
 		if !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) || want == n {
-			return blkRecord{}, err
+			return Block{}, err
 		}
 		want = n
 	}
@@ -135,35 +123,35 @@ func parseFramed(w *window, off, n int64, p *chaincfg.Params) (blkRecord, error)
 
 // decodeHeaderCoinbase decodes a serialized block's header, transaction
 // count and first transaction from b, which may be a prefix of the block.
-func decodeHeaderCoinbase(b []byte, p *chaincfg.Params) (blkRecord, error) {
+func decodeHeaderCoinbase(b []byte, p *chaincfg.Params) (Block, error) {
 	rd := bytes.NewReader(b)
 	var h wire.BlockHeader
 	if err := h.Deserialize(rd); err != nil {
-		return blkRecord{}, fmt.Errorf("block header: %w", err)
+		return Block{}, fmt.Errorf("block header: %w", err)
 	}
 	ntx, err := wire.ReadVarInt(rd, 0)
 	if err != nil {
-		return blkRecord{}, fmt.Errorf("transaction count: %w", err)
+		return Block{}, fmt.Errorf("transaction count: %w", err)
 	}
 	if ntx == 0 || ntx > maxBlockBytes/60 {
-		return blkRecord{}, fmt.Errorf("transaction count %d out of range", ntx)
+		return Block{}, fmt.Errorf("transaction count %d out of range", ntx)
 	}
 	var cb wire.MsgTx
 	if err := cb.Deserialize(rd); err != nil {
-		return blkRecord{}, fmt.Errorf("coinbase transaction: %w", err)
+		return Block{}, fmt.Errorf("coinbase transaction: %w", err)
 	}
 	if len(cb.TxIn) != 1 || cb.TxIn[0].PreviousOutPoint.Index != wire.MaxPrevOutIndex || cb.TxIn[0].PreviousOutPoint.Hash != (chainhash.Hash{}) {
-		return blkRecord{}, errors.New("first transaction is not a coinbase")
+		return Block{}, errors.New("first transaction is not a coinbase")
 	}
-	rec := blkRecord{Block: Block{
+	rec := Block{
 		Hash:     h.BlockHash(),
 		PrevHash: h.PrevBlock,
 		TimeS:    h.Timestamp.Unix(),
 		Bits:     h.Bits,
 		Version:  h.Version,
 		TxCount:  int64(ntx),
-	}}
-	fillCoinbase(&rec.Block, &cb, p)
+	}
+	fillCoinbase(&rec, &cb, p)
 	return rec, nil
 }
 
@@ -192,9 +180,9 @@ func OpenBlk(path string, p *chaincfg.Params) (*BlkSource, error) {
 	// Blocks average well over 1 KiB once past 2009 and Core pads files
 	// with zeros; a record per KiB, capped near a full chain, avoids most
 	// regrowing without reserving for the padding.
-	recs := make([]blkRecord, 0, min(total/1024, 1<<20))
+	recs := make([]Block, 0, min(total/1024, 1<<20))
 	for _, name := range files {
-		if err := scanBlkFile(name, key, p, func(rec blkRecord) error {
+		if err := scanBlkFile(name, key, p, func(rec Block) error {
 			recs = append(recs, rec)
 			return nil
 		}); err != nil {
@@ -238,7 +226,7 @@ func blkFiles(path string) (files []string, xorKey []byte, err error) {
 	return files, key, nil
 }
 
-func scanBlkFile(name string, xorKey []byte, p *chaincfg.Params, fn func(rec blkRecord) error) error {
+func scanBlkFile(name string, xorKey []byte, p *chaincfg.Params, fn func(rec Block) error) error {
 	f, err := os.Open(name)
 	if err != nil {
 		return err
@@ -252,7 +240,7 @@ func scanBlkFile(name string, xorKey []byte, p *chaincfg.Params, fn func(rec blk
 	if xorKey != nil {
 		r = xorReaderAt{r: f, key: xorKey}
 	}
-	if err := scanBlk(r, st.Size(), p.Net, p, fn); err != nil {
+	if err := ScanBlk(r, st.Size(), p.Net, p, fn); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
@@ -276,7 +264,7 @@ func (x xorReaderAt) ReadAt(b []byte, off int64) (int, error) {
 // linkBest links records to their parents and returns the chain of most
 // cumulative work that starts at the network's genesis block, with
 // Height, ChainWork and FeesSat set.
-func linkBest(recs []blkRecord, p *chaincfg.Params) ([]Block, error) {
+func linkBest(recs []Block, p *chaincfg.Params) ([]Block, error) {
 	idx := make(map[chainhash.Hash]int, len(recs))
 	for i := range recs {
 		if _, dup := idx[recs[i].Hash]; !dup {
@@ -333,7 +321,7 @@ func linkBest(recs []blkRecord, p *chaincfg.Params) ([]Block, error) {
 	}
 	best := make([]Block, height[bestIdx]+1)
 	for j := bestIdx; ; j = idx[recs[j].PrevHash] {
-		b := recs[j].Block
+		b := recs[j]
 		b.Height = height[j]
 		b.ChainWork = work[j]
 		setFees(&b, p)

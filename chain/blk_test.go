@@ -142,8 +142,8 @@ func TestLinkBestOutOfOrder(t *testing.T) {
 	}
 	defer f.Close()
 	st, _ := f.Stat()
-	var recs []blkRecord
-	if err := scanBlk(f, st.Size(), p.Net, p, func(r blkRecord) error {
+	var recs []Block
+	if err := ScanBlk(f, st.Size(), p.Net, p, func(r Block) error {
 		if len(recs) < 300 {
 			recs = append(recs, r)
 		}
@@ -151,7 +151,7 @@ func TestLinkBestOutOfOrder(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	want := make([]blkRecord, len(recs))
+	want := make([]Block, len(recs))
 	copy(want, recs)
 	// Reverse order: every parent comes after its child.
 	for i, j := 0, len(recs)-1; i < j; i, j = i+1, j-1 {
@@ -237,7 +237,7 @@ func BenchmarkBlkScan(b *testing.B) {
 	var n int
 	for b.Loop() {
 		n = 0
-		if err := scanBlkFile(path, nil, p, func(blkRecord) error { n++; return nil }); err != nil {
+		if err := scanBlkFile(path, nil, p, func(Block) error { n++; return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
