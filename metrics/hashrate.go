@@ -105,8 +105,9 @@ type Estimate struct {
 //
 //	[ (W/n)·q((1−c)/2)/T , (W/n)·q((1+c)/2)/T ]        H/s
 //
-// Header timestamps are miners' claims (±2 h); over short spans they can
-// make T ≤ 0, which is an error here.
+// Both are exact at constant difficulty; across a retarget w̄ is the mean
+// work per block, a close approximation. Header timestamps are miners'
+// claims (±2 h); over short spans they can make T ≤ 0, an error here.
 func Unbiased(blocks []chain.Block, confidence float64) (Estimate, error) {
 	if len(blocks) < 3 {
 		return Estimate{}, fmt.Errorf("need at least 3 blocks, have %d", len(blocks))
