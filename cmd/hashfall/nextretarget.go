@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -15,6 +16,11 @@ func init() { register(newNextRetargetCmd) }
 // minRateBlocks is the fewest intervals the block rate is estimated from:
 // early in a period the window reaches back into the previous one.
 const minRateBlocks = 144
+
+// staleTipAge is how long without a block makes a store look stale rather
+// than the network slow: 6 h is 36 expected blocks, which a live network
+// misses with probability e^-36.
+const staleTipAge = 6 * time.Hour
 
 type retargetPoint struct {
 	TipHeight      int64     `json:"tip_height"`
@@ -68,13 +74,17 @@ func newNextRetargetCmd() *cobra.Command {
 				return err
 			}
 			utc := func(s int64) time.Time { return time.Unix(s, 0).UTC() }
+			notes := []string{
+				"date is when the period's last block is found; the new difficulty applies from retarget_height",
+				"distribution: exact Beta/Gamma predictive of the remaining blocks' time given the observed block rate",
+				"change_pct is the difficulty change in percent; a higher change goes with an earlier date",
+			}
+			if age := time.Duration(nowS-tip.TimeS) * time.Second; age > staleTipAge {
+				notes = append(notes, fmt.Sprintf("the store's tip is %.1f days older than --now and the estimate counts that time as passing without a block: run hashfall sync first, or pass --now with the tip's time", age.Hours()/24))
+			}
 			return emit(cmd, output.Document{
 				Title: "Next difficulty adjustment",
-				Notes: []string{
-					"date is when the period's last block is found; the new difficulty applies from retarget_height",
-					"distribution: exact Beta/Gamma predictive of the remaining blocks' time given the observed block rate",
-					"change_pct is the difficulty change in percent; a higher change goes with an earlier date",
-				},
+				Notes: notes,
 				Sections: []output.Section{
 					{Name: "point", Data: retargetPoint{TipHeight: f.TipHeight, RetargetHeight: f.RetargetHeight, BlocksLeft: f.BlocksLeft,
 						Difficulty: f.Difficulty, NewDifficulty: f.PointDifficulty, ChangePct: f.PointChangePct, Date: utc(f.PointTimeS), RateBlocks: f.RateBlocks}},

@@ -164,3 +164,17 @@ func TestImportElectrumCheckpoints(t *testing.T) {
 		t.Errorf("%d periods clamped or at the limit; 2009's first 16 periods alone are", r.ClampedOrLimited)
 	}
 }
+
+// A store whose tip is far older than --now gets a note saying so, since
+// the estimate then counts the whole gap as time without a block.
+func TestNextRetargetWarnsOnStaleStore(t *testing.T) {
+	db := syncedMainnet(t)
+	out, errOut, code := runCLI(t, "nextretarget", "--db", db, "--now", "1800000000")
+	if code != 0 || !strings.Contains(out, "days older than --now") {
+		t.Errorf("exit %d, stderr %q; output lacks the stale-store note:\n%s", code, errOut, out)
+	}
+	out, _, _ = runCLI(t, "nextretarget", "--db", db, "--now", "1240000000")
+	if strings.Contains(out, "older than --now") {
+		t.Errorf("stale note on a current --now:\n%s", out)
+	}
+}
