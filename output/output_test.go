@@ -151,6 +151,9 @@ func TestWriteFileAtomic(t *testing.T) {
 	if string(b) != "two" {
 		t.Errorf("content = %q", b)
 	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode = %v, %v; want -rw-r--r--", fi.Mode(), err)
+	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("temporary files left behind: %v", entries)

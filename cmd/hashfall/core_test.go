@@ -238,6 +238,7 @@ func TestBadInput(t *testing.T) {
 		{"malformed catalog", []string{"machines", "--price", "75000", "--difficulty", "1e14", "--power-cost", "0.06", "--catalog", badCatalog}, 1, "bad.yaml"},
 		{"missing catalog", []string{"report", "--catalog", filepath.Join(dir, "nope.yaml")}, 1, "nope.yaml"},
 		{"bad format", []string{"report", "--format", "xml"}, 2, "xml"},
+		{"bad progress mode", []string{"report", "--progress", "sometimes"}, 2, "sometimes"},
 		{"unknown flag", []string{"report", "--bogus"}, 2, "bogus"},
 		{"stray argument", []string{"report", "extra"}, 2, "extra"},
 		{"negative power", []string{"report", "--power-cost", "-1"}, 2, "power-cost"},

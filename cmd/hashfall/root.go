@@ -12,8 +12,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/hashfall/hashfall/output"
 )
@@ -64,6 +67,44 @@ func formatOf(cmd *cobra.Command) (output.Format, error) {
 	return f, nil
 }
 
+// progressOut is where progress bars go: stderr when it is a terminal or
+// the user asked for them, nowhere otherwise, so that logs and pipes stay
+// free of carriage-return noise.
+func progressOut(cmd *cobra.Command) (io.Writer, error) {
+	mode, err := cmd.Flags().GetString("progress")
+	if err != nil {
+		mode = "auto"
+	}
+	switch mode {
+	case "always":
+		return cmd.ErrOrStderr(), nil
+	case "never":
+		return io.Discard, nil
+	case "auto":
+		if f, ok := cmd.ErrOrStderr().(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			return f, nil
+		}
+		return io.Discard, nil
+	}
+	return nil, usageError{msg: fmt.Sprintf("--progress: unknown mode %q (want auto, always or never)", mode)}
+}
+
+// newProgressBar returns a bar of max steps that draws to progressOut.
+func newProgressBar(cmd *cobra.Command, max int64, description string, options ...progressbar.Option) *progressbar.ProgressBar {
+	w, err := progressOut(cmd)
+	if err != nil {
+		w = io.Discard
+	}
+	options = append([]progressbar.Option{
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(description),
+		progressbar.OptionShowCount(),
+		progressbar.OptionThrottle(200 * time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	}, options...)
+	return progressbar.NewOptions64(max, options...)
+}
+
 func newRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "hashfall",
@@ -76,11 +117,15 @@ Start with: hashfall report`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			_, err := formatOf(cmd)
+			if _, err := formatOf(cmd); err != nil {
+				return err
+			}
+			_, err := progressOut(cmd)
 			return err
 		},
 	}
 	root.PersistentFlags().String("format", "table", "output format: table, json or csv")
+	root.PersistentFlags().String("progress", "auto", "progress bars on stderr: auto (when stderr is a terminal), always or never")
 	for _, newCmd := range commandConstructors {
 		root.AddCommand(newCmd())
 	}

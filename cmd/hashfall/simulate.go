@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/hashfall/hashfall/output"
@@ -114,7 +112,7 @@ A scenario file may start from a built-in and change what it needs, e.g.
 				return usageErrorf("--html needs an economic scenario; %s has no daily bands", s.Name)
 			}
 			opts := sim.Options{Paths: paths, HorizonDays: horizon, Seed: seed, Threads: threads, Engine: engine}
-			bar := newProgressBar(cmd)
+			bar := newProgressBar(cmd, 1, "simulating paths")
 			rc.Progress = func(done, total int) {
 				if bar.GetMax() != total {
 					bar.ChangeMax(total)
@@ -163,16 +161,6 @@ func parseShard(v string, paths int) (int, int, error) {
 		return 0, 0, usageErrorf("--shard %s: %d shards for %d paths leaves shards empty", v, n, paths)
 	}
 	return k, n, nil
-}
-
-func newProgressBar(cmd *cobra.Command) *progressbar.ProgressBar {
-	return progressbar.NewOptions(1,
-		progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-		progressbar.OptionSetDescription("simulating paths"),
-		progressbar.OptionShowCount(),
-		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
 }
 
 // emitSummary prints a run's report (every 30th day's bands in a table,

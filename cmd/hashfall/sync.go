@@ -72,15 +72,10 @@ stderr.`,
 			var bar *progressbar.ProgressBar
 			progress := func(h, tip int64) {
 				if bar == nil {
-					bar = progressbar.NewOptions64(tip+1,
-						progressbar.OptionSetWriter(cmd.ErrOrStderr()),
-						progressbar.OptionSetDescription("sync"),
-						progressbar.OptionShowCount(),
+					bar = newProgressBar(cmd, tip+1, "sync",
 						progressbar.OptionShowIts(),
 						progressbar.OptionSetItsString("blocks"),
-						progressbar.OptionSetPredictTime(true),
-						progressbar.OptionThrottle(200*time.Millisecond),
-						progressbar.OptionClearOnFinish())
+						progressbar.OptionSetPredictTime(true))
 				}
 				bar.ChangeMax64(tip + 1)
 				bar.Set64(h + 1)
