@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"time"
 
@@ -39,24 +40,8 @@ func newImportCheckpointsCmd() *cobra.Command {
 		Short: "Import Electrum's checkpoints.json: difficulty and implied duration of every period since genesis (mainnet)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if dbPath == "" {
-				return usageErrorf("--db is required")
-			}
-			f, err := os.Open(args[0])
+			eps, err := importInto(cmd.Context(), dbPath, args[0], chain.ReadElectrumCheckpoints, (*store.SQLite).PutEpochs)
 			if err != nil {
-				return err
-			}
-			defer f.Close()
-			eps, err := chain.ReadElectrumCheckpoints(f)
-			if err != nil {
-				return err
-			}
-			st, err := store.OpenSQLite(dbPath)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if err := st.PutEpochs(context.Background(), eps); err != nil {
 				return err
 			}
 			hist := metrics.EpochHistory(networksByName["mainnet"], eps)
@@ -90,24 +75,8 @@ func newImportPricesCmd() *cobra.Command {
 		Short: "Import daily BTC/USD closes from a CSV export (date and close columns; Yahoo, CoinGecko, CoinMarketCap, Investing.com, CoinDesk layouts)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if dbPath == "" {
-				return usageErrorf("--db is required")
-			}
-			f, err := os.Open(args[0])
+			prices, err := importInto(cmd.Context(), dbPath, args[0], chain.ReadPricesCSV, (*store.SQLite).PutPrices)
 			if err != nil {
-				return err
-			}
-			defer f.Close()
-			prices, err := chain.ReadPricesCSV(f)
-			if err != nil {
-				return err
-			}
-			st, err := store.OpenSQLite(dbPath)
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			if err := st.PutPrices(context.Background(), prices); err != nil {
 				return err
 			}
 			last := prices[len(prices)-1]
@@ -116,4 +85,31 @@ func newImportPricesCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&dbPath, "db", "", "store file (SQLite), created if absent")
 	return cmd
+}
+
+// importInto parses the file at path and stores its records in the store at
+// dbPath. The whole file is parsed before the store is opened, so a bad
+// file leaves the store untouched.
+func importInto[T any](ctx context.Context, dbPath, path string, parse func(io.Reader) ([]T, error), put func(*store.SQLite, context.Context, []T) error) ([]T, error) {
+	if dbPath == "" {
+		return nil, usageErrorf("--db is required")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	records, err := parse(f)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.OpenSQLite(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if err := put(st, ctx, records); err != nil {
+		return nil, err
+	}
+	return records, nil
 }
