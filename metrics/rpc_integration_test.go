@@ -8,10 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/btcsuite/btcd/chaincfg/v2"
-	"github.com/btcsuite/btcd/integration/rpctest"
-
-	"github.com/hashfall/hashfall/chain"
+	"github.com/hashfall/hashfall/internal/btcdtest"
 	"github.com/hashfall/hashfall/store"
 )
 
@@ -22,48 +19,20 @@ import (
 // instead of a chainwork difference, which is equal); it differs only in
 // returning 0 instead of an error for a height above the tip.
 func TestNetworkHashPSAgainstBtcd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a btcd node")
-	}
-	h, err := rpctest.New(&chaincfg.SimNetParams, nil, nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.SetUp(false, 0); err != nil {
-		h.TearDown()
-		t.Fatal(err)
-	}
-	defer h.TearDown()
+	h := btcdtest.StartNode(t)
 	rng := rand.New(rand.NewPCG(5, 6))
-	hash, _, err := h.Client.GetBestBlock()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hdr, err := h.Client.GetBlockHeader(hash)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := hdr.Timestamp
-	for range 250 {
-		// Exponential intervals, and now and then a timestamp earlier than
-		// its parent's (allowed above the median of the last 11), so that
-		// min/max differ from first/last.
-		step := time.Duration(1+rng.ExpFloat64()*599) * time.Second
+	// Exponential intervals, and now and then a timestamp earlier than its
+	// parent's, so that min/max differ from first/last.
+	exponential := btcdtest.ExponentialIntervals(rng)
+	btcdtest.Mine(t, h, 250, func() time.Duration {
+		step := exponential()
 		if rng.IntN(8) == 0 {
 			step = -time.Duration(rng.IntN(300)) * time.Second
 		}
-		ts = ts.Add(step)
-		if _, err := h.GenerateAndSubmitBlock(nil, -1, ts); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg := h.RPCConfig()
+		return step
+	})
 	ctx := context.Background()
-	src, err := chain.DialRPC(ctx, chain.RPCConfig{URL: "https://" + cfg.Host, User: cfg.User, Pass: cfg.Pass, Certificates: cfg.Certificates})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
+	src := btcdtest.Dial(t, h, 0)
 	st, err := store.OpenSQLite(filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
 		t.Fatal(err)

@@ -9,68 +9,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
-	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
 	"github.com/btcsuite/btcd/integration/rpctest"
 
 	"github.com/hashfall/hashfall/chain"
+	"github.com/hashfall/hashfall/internal/btcdtest"
 )
-
-// startNode builds and starts a real btcd in simnet through btcd's own
-// integration harness (it runs `go build github.com/btcsuite/btcd`).
-func startNode(tb testing.TB) *rpctest.Harness {
-	tb.Helper()
-	if testing.Short() {
-		tb.Skip("starts a btcd node")
-	}
-	h, err := rpctest.New(&chaincfg.SimNetParams, nil, nil, "")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := h.SetUp(false, 0); err != nil {
-		h.TearDown()
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { h.TearDown() })
-	return h
-}
-
-// mine submits n blocks whose timestamps follow exponential intervals
-// (mean 600 s) after the node's tip, so that hashrate estimators see a
-// realistic spread of block times.
-func mine(tb testing.TB, h *rpctest.Harness, rng *rand.Rand, n int) {
-	tb.Helper()
-	hash, _, err := h.Client.GetBestBlock()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	hdr, err := h.Client.GetBlockHeader(hash)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	t := hdr.Timestamp
-	for range n {
-		t = t.Add(time.Duration(1+rng.ExpFloat64()*599) * time.Second)
-		if _, err := h.GenerateAndSubmitBlock(nil, -1, t); err != nil {
-			tb.Fatal(err)
-		}
-	}
-}
-
-func dialNode(tb testing.TB, h *rpctest.Harness) *chain.RPCSource {
-	tb.Helper()
-	cfg := h.RPCConfig()
-	src, err := chain.DialRPC(context.Background(), chain.RPCConfig{
-		URL: "https://" + cfg.Host, User: cfg.User, Pass: cfg.Pass, Certificates: cfg.Certificates, InFlight: 4,
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { src.Close() })
-	return src
-}
 
 // equalsNode checks the store against the node's own verbose JSON answers,
 // a decoding path independent of the raw blocks the source parses.
@@ -118,10 +63,10 @@ func equalsNode(t *testing.T, h *rpctest.Harness, st Store) {
 // TestRPCNode runs against a real btcd: a full sync, an interrupted sync
 // that resumes, and a reorg by invalidateblock 7 deep onto a longer branch.
 func TestRPCNode(t *testing.T) {
-	h := startNode(t)
+	h := btcdtest.StartNode(t)
 	rng := rand.New(rand.NewPCG(1, 2))
-	mine(t, h, rng, 300)
-	src := dialNode(t, h)
+	btcdtest.Mine(t, h, 300, btcdtest.ExponentialIntervals(rng))
+	src := btcdtest.Dial(t, h, 4)
 	ctx := context.Background()
 
 	t.Run("sync", func(t *testing.T) {
@@ -169,7 +114,7 @@ func TestRPCNode(t *testing.T) {
 		if err := h.Client.InvalidateBlock(bad); err != nil {
 			t.Fatal(err)
 		}
-		mine(t, h, rng, 12) // 293 → 305: longer than the old tip at 300
+		btcdtest.Mine(t, h, 12, btcdtest.ExponentialIntervals(rng)) // 293 → 305: longer than the old tip at 300
 		res, err := Sync(ctx, src, st, SyncOptions{Batch: 5})
 		if err != nil {
 			t.Fatal(err)
@@ -192,9 +137,9 @@ func TestRPCUnreachable(t *testing.T) {
 }
 
 func BenchmarkRPCIngest(b *testing.B) {
-	h := startNode(b)
-	mine(b, h, rand.New(rand.NewPCG(3, 4)), 500)
-	src := dialNode(b, h)
+	h := btcdtest.StartNode(b)
+	btcdtest.Mine(b, h, 500, btcdtest.ExponentialIntervals(rand.New(rand.NewPCG(3, 4))))
+	src := btcdtest.Dial(b, h, 4)
 	dir := b.TempDir()
 	i := 0
 	for b.Loop() {

@@ -15,9 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/btcsuite/btcd/chaincfg/v2"
-	"github.com/btcsuite/btcd/integration/rpctest"
-
+	"github.com/hashfall/hashfall/internal/btcdtest"
 	"github.com/hashfall/hashfall/store"
 )
 
@@ -26,28 +24,9 @@ import (
 // stops it with SIGINT, and compares `hashfall hashrate` with btcd's own
 // getnetworkhashps on the same chain.
 func TestSyncFollowAndHashrateAgainstBtcd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a btcd node")
-	}
-	h, err := rpctest.New(&chaincfg.SimNetParams, nil, nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := h.SetUp(false, 0); err != nil {
-		h.TearDown()
-		t.Fatal(err)
-	}
-	defer h.TearDown()
+	h := btcdtest.StartNode(t)
 	rng := rand.New(rand.NewPCG(9, 10))
-	ts := time.Unix(1_401_292_357, 0) // after simnet's genesis
-	mine := func(n int) {
-		for range n {
-			ts = ts.Add(time.Duration(1+rng.ExpFloat64()*599) * time.Second)
-			if _, err := h.GenerateAndSubmitBlock(nil, -1, ts); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	mine := func(n int) { btcdtest.Mine(t, h, n, btcdtest.ExponentialIntervals(rng)) }
 	mine(150)
 	cfg := h.RPCConfig()
 	dir := t.TempDir()
