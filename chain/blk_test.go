@@ -5,11 +5,8 @@ import (
 	"context"
 	"encoding/binary"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -17,44 +14,14 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/hashfall/hashfall/consensus"
+	"github.com/hashfall/hashfall/internal/mainnetblk"
 )
-
-var (
-	btcdDirOnce sync.Once
-	btcdDir     string
-)
-
-// mainnetBlkFile returns the path of btcd's blk_0_to_14131.dat, the first
-// 14,132 real mainnet blocks, from the module cache.
-func mainnetBlkFile(tb testing.TB) string {
-	tb.Helper()
-	btcdDirOnce.Do(func() {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/btcsuite/btcd").Output()
-		if err == nil {
-			btcdDir = strings.TrimSpace(string(out))
-			return
-		}
-		if bi, ok := debug.ReadBuildInfo(); ok {
-			for _, d := range bi.Deps {
-				if d.Path == "github.com/btcsuite/btcd" {
-					home, _ := os.UserHomeDir()
-					btcdDir = filepath.Join(home, "go", "pkg", "mod", "github.com", "btcsuite", "btcd@"+d.Version)
-				}
-			}
-		}
-	})
-	path := filepath.Join(btcdDir, "blockchain", "testdata", "blk_0_to_14131.dat")
-	if _, err := os.Stat(path); err != nil {
-		tb.Skipf("btcd mainnet test blocks not found: %v", err)
-	}
-	return path
-}
 
 // TestBlkMainnet reads the real file header+coinbase only and checks every
 // block against a full, independent decode of the same bytes with
 // wire.MsgBlock, and against chaincfg's mainnet checkpoint at 11111.
 func TestBlkMainnet(t *testing.T) {
-	path := mainnetBlkFile(t)
+	path := mainnetblk.Path(t)
 	p := &chaincfg.MainNetParams
 	src, err := OpenBlk(path, p)
 	if err != nil {
@@ -136,7 +103,7 @@ func TestBlkMainnet(t *testing.T) {
 // Core's blk files have; the most-work chain from genesis must come out.
 func TestLinkBestOutOfOrder(t *testing.T) {
 	p := &chaincfg.MainNetParams
-	f, err := os.Open(mainnetBlkFile(t))
+	f, err := os.Open(mainnetblk.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +150,7 @@ func TestLinkBestOutOfOrder(t *testing.T) {
 
 func TestBlkErrors(t *testing.T) {
 	p := &chaincfg.MainNetParams
-	raw, err := os.ReadFile(mainnetBlkFile(t))
+	raw, err := os.ReadFile(mainnetblk.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +172,7 @@ func TestBlkErrors(t *testing.T) {
 
 func FuzzScanBlk(f *testing.F) {
 	p := &chaincfg.MainNetParams
-	if raw, err := os.ReadFile(mainnetBlkFile(f)); err == nil {
+	if raw, err := os.ReadFile(mainnetblk.Path(f)); err == nil {
 		f.Add(raw[:8+285])
 		f.Add(raw[:3000])
 	}
@@ -216,7 +183,7 @@ func FuzzScanBlk(f *testing.F) {
 }
 
 func BenchmarkBlkIngest(b *testing.B) {
-	path := mainnetBlkFile(b)
+	path := mainnetblk.Path(b)
 	p := &chaincfg.MainNetParams
 	var n int
 	for b.Loop() {
@@ -232,7 +199,7 @@ func BenchmarkBlkIngest(b *testing.B) {
 // BenchmarkBlkScan is the framing, header and coinbase decode alone,
 // without linking the chain.
 func BenchmarkBlkScan(b *testing.B) {
-	path := mainnetBlkFile(b)
+	path := mainnetblk.Path(b)
 	p := &chaincfg.MainNetParams
 	var n int
 	for b.Loop() {
@@ -247,7 +214,7 @@ func BenchmarkBlkScan(b *testing.B) {
 // Bitcoin Core 28+ obfuscates blk files with the 8-byte key in xor.dat;
 // a directory with an obfuscated copy must read like the plain file.
 func TestBlkXorDirectory(t *testing.T) {
-	raw, err := os.ReadFile(mainnetBlkFile(t))
+	raw, err := os.ReadFile(mainnetblk.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +242,7 @@ func TestBlkXorDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := src.Blocks(context.Background(), 0, 499)
-	want, err := OpenBlk(mainnetBlkFile(t), p)
+	want, err := OpenBlk(mainnetblk.Path(t), p)
 	if err != nil {
 		t.Fatal(err)
 	}

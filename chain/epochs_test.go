@@ -13,6 +13,7 @@ import (
 	"github.com/btcsuite/btcd/wire/v2"
 
 	"github.com/hashfall/hashfall/consensus"
+	"github.com/hashfall/hashfall/internal/mainnetblk"
 )
 
 func readElectrum(t *testing.T) []Epoch {
@@ -77,7 +78,7 @@ func TestElectrumAgainstBitcoinj(t *testing.T) {
 // hashes Electrum lists.
 func TestElectrumAgainstBlk(t *testing.T) {
 	eps := readElectrum(t)
-	src, err := OpenBlk(mainnetBlkFile(t), &chaincfg.MainNetParams)
+	src, err := OpenBlk(mainnetblk.Path(t), &chaincfg.MainNetParams)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,13 @@ package economics
 import (
 	"context"
 	"math"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
 	"github.com/hashfall/hashfall/chain"
+	"github.com/hashfall/hashfall/internal/mainnetblk"
 	"github.com/hashfall/hashfall/metrics"
 )
 
@@ -34,11 +32,7 @@ func TestFeesSMASat(t *testing.T) {
 // (50 BTC + mean fee of the day's last 144 blocks)·1e15·86400/2^32 BTC/PH/day,
 // the fees taken here straight from the coinbase outputs.
 func TestHashpriceHistoryMainnet(t *testing.T) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/btcsuite/btcd").Output()
-	if err != nil {
-		t.Skip(err)
-	}
-	src, err := chain.OpenBlk(filepath.Join(strings.TrimSpace(string(out)), "blockchain", "testdata", "blk_0_to_14131.dat"), &chaincfg.MainNetParams)
+	src, err := chain.OpenBlk(mainnetblk.Path(t), &chaincfg.MainNetParams)
 	if err != nil {
 		t.Skip(err)
 	}

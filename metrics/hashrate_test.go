@@ -5,10 +5,6 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -16,6 +12,7 @@ import (
 
 	"github.com/hashfall/hashfall/chain"
 	"github.com/hashfall/hashfall/consensus"
+	"github.com/hashfall/hashfall/internal/mainnetblk"
 )
 
 var (
@@ -28,17 +25,7 @@ var (
 func mainnet(tb testing.TB) []chain.Block {
 	tb.Helper()
 	mainnetOnce.Do(func() {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/btcsuite/btcd").Output()
-		if err != nil {
-			mainnetErr = err
-			return
-		}
-		path := filepath.Join(strings.TrimSpace(string(out)), "blockchain", "testdata", "blk_0_to_14131.dat")
-		if _, err := os.Stat(path); err != nil {
-			mainnetErr = err
-			return
-		}
-		src, err := chain.OpenBlk(path, &chaincfg.MainNetParams)
+		src, err := chain.OpenBlk(mainnetblk.Path(tb), &chaincfg.MainNetParams)
 		if err != nil {
 			mainnetErr = err
 			return

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"math/big"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/hashfall/hashfall/chain"
 	"github.com/hashfall/hashfall/consensus"
+	"github.com/hashfall/hashfall/internal/mainnetblk"
 )
 
 var (
@@ -29,17 +28,7 @@ var (
 func mainnetSource(t testing.TB) *chain.BlkSource {
 	t.Helper()
 	mainnetOnce.Do(func() {
-		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/btcsuite/btcd").Output()
-		if err != nil {
-			mainnetErr = err
-			return
-		}
-		path := filepath.Join(strings.TrimSpace(string(out)), "blockchain", "testdata", "blk_0_to_14131.dat")
-		if _, err := os.Stat(path); err != nil {
-			mainnetErr = err
-			return
-		}
-		mainnetSrc, mainnetErr = chain.OpenBlk(path, &chaincfg.MainNetParams)
+		mainnetSrc, mainnetErr = chain.OpenBlk(mainnetblk.Path(t), &chaincfg.MainNetParams)
 	})
 	if mainnetErr != nil {
 		t.Skipf("btcd mainnet test blocks unavailable: %v", mainnetErr)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hashfall/hashfall/consensus"
+	"github.com/hashfall/hashfall/internal/mainnetblk"
 	"github.com/hashfall/hashfall/store"
 )
 
@@ -28,14 +29,7 @@ func TestMain(m *testing.M) {
 // sync leaves exactly the source's chain: no gap, no duplicate, chainwork
 // consistent.
 func TestSyncSurvivesKill9(t *testing.T) {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/btcsuite/btcd").Output()
-	if err != nil {
-		t.Skip(err)
-	}
-	blk := filepath.Join(strings.TrimSpace(string(out)), "blockchain", "testdata", "blk_0_to_14131.dat")
-	if _, err := os.Stat(blk); err != nil {
-		t.Skip(err)
-	}
+	blk := mainnetblk.Path(t)
 	db := filepath.Join(t.TempDir(), "k.db")
 	child := exec.Command(os.Args[0], "-test.run=^$")
 	child.Env = append(os.Environ(), "HASHFALL_TEST_MAIN="+strings.Join([]string{"sync", "--blk", blk, "--db", db, "--batch", "7"}, "\x1f"))

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashfall/hashfall/internal/mainnetblk"
 	"github.com/hashfall/hashfall/store"
 )
 
@@ -18,14 +18,7 @@ import (
 // through the CLI and returns its path.
 func syncedMainnet(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/btcsuite/btcd").Output()
-	if err != nil {
-		t.Skip(err)
-	}
-	blk := filepath.Join(strings.TrimSpace(string(out)), "blockchain", "testdata", "blk_0_to_14131.dat")
-	if _, err := os.Stat(blk); err != nil {
-		t.Skip(err)
-	}
+	blk := mainnetblk.Path(t)
 	db := filepath.Join(t.TempDir(), "h.db")
 	var r syncResult
 	runJSON(t, &r, "sync", "--blk", blk, "--db", db)
