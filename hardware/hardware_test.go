@@ -335,3 +335,23 @@ func TestLevenshtein(t *testing.T) {
 		}
 	}
 }
+
+func TestEfficiencyTier(t *testing.T) {
+	cases := map[float64]int{12: 0, 19.99: 0, 20: 1, 24.9: 1, 25: 2, 29.5: 2, 29.9: 2, 30: 3, 34: 3, 98: 3}
+	for jth, want := range cases {
+		if got := EfficiencyTier(jth); got != want {
+			t.Errorf("EfficiencyTier(%g) = %d, want %d", jth, got, want)
+		}
+	}
+	// Seed 004 (004_b3078c83a3b438cd.txt): the S21 XP Hydro is in the most
+	// efficient tier, the S19 Pro among the loss-making ones.
+	for name, want := range map[string]int{"S21 XP Hydro": 0, "S19 XP": 1, "S19 Pro": 2} {
+		m, err := Default().Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := EfficiencyTier(m.JoulesPerTH()); got != want {
+			t.Errorf("%s (%.1f J/TH) in tier %d, want %d", name, m.JoulesPerTH(), got, want)
+		}
+	}
+}

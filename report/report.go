@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
@@ -70,25 +69,12 @@ type Report struct {
 	Security SecuritySection
 }
 
-// Tiers are the efficiency bands the report groups models by, in J/TH.
-var Tiers = []struct {
-	Name     string
-	Min, Max float64
-}{
-	{"<20 J/TH", 0, 20},
-	{"20-25 J/TH", 20, 25},
-	{"25-30 J/TH", 25, 30},
-	{">30 J/TH", 30, math.Inf(1)},
-}
+// TierNames name the efficiency tiers of hardware.EfficiencyTier.
+var TierNames = [hardware.EfficiencyTierCount]string{"<20 J/TH", "20-25 J/TH", "25-30 J/TH", ">30 J/TH"}
 
 // TierOf names the efficiency tier of joulesPerTH.
 func TierOf(joulesPerTH float64) string {
-	for _, t := range Tiers {
-		if joulesPerTH >= t.Min && joulesPerTH < t.Max {
-			return t.Name
-		}
-	}
-	return Tiers[len(Tiers)-1].Name
+	return TierNames[hardware.EfficiencyTier(joulesPerTH)]
 }
 
 // Build computes the report.
@@ -113,11 +99,11 @@ func Build(in Input) Report {
 		e := economics.Machine(m, n, in.Site)
 		r.Fleet = append(r.Fleet, FleetRow{MachineEconomics: e, Tier: TierOf(e.JoulesPerTH), Underwater: e.ProfitUSDDay < 0})
 	}
-	for _, t := range Tiers {
-		row := TierRow{Tier: t.Name}
+	for _, name := range TierNames {
+		row := TierRow{Tier: name}
 		var shutdown, breakeven []float64
 		for _, f := range r.Fleet {
-			if f.Tier != t.Name {
+			if f.Tier != name {
 				continue
 			}
 			row.Models++

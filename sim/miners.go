@@ -18,21 +18,9 @@ func catalogModel(name string) (hardware.Model, error) {
 	return m, nil
 }
 
-// Efficiency tiers of the hashrate-by-tier output, J/TH: <20, 20–25,
-// 25–30, >30.
-var tierNames = [4]string{"lt20", "20to25", "25to30", "gt30"}
-
-func tierOf(joulesPerTH float64) int {
-	switch {
-	case joulesPerTH < 20:
-		return 0
-	case joulesPerTH < 25:
-		return 1
-	case joulesPerTH < 30:
-		return 2
-	}
-	return 3
-}
+// tierNames name hardware.EfficiencyTier's tiers in the hashrate-by-tier
+// metric names.
+var tierNames = [hardware.EfficiencyTierCount]string{"lt20", "20to25", "25to30", "gt30"}
 
 // cohort is a block of identical machines paying one power price.
 type cohort struct {
@@ -139,7 +127,7 @@ func newCohort(m hardware.Model, hs, usdPerKWh float64, aiEligible bool, ageDays
 	j := m.JoulesPerTH()
 	return cohort{
 		model: m.Name, hashrateHs: hs, powerW: hs / 1e12 * j, joulesPerTH: j,
-		usdPerKWh: usdPerKWh, tier: tierOf(j), aiEligible: aiEligible,
+		usdPerKWh: usdPerKWh, tier: hardware.EfficiencyTier(j), aiEligible: aiEligible,
 		running: true, offSince: math.MinInt32 / 2, ageDays: ageDays, vintage: -1,
 	}
 }

@@ -189,14 +189,6 @@ func TestEntryBarrier(t *testing.T) {
 	if _, err := hardwareUSDPerTH(0, hardware.Model{Name: "y", HashrateTHs: 1}); err == nil {
 		t.Error("no price anywhere should be an error")
 	}
-	for _, c := range []struct {
-		j    float64
-		tier int
-	}{{12, 0}, {19.99, 0}, {20, 1}, {24.9, 1}, {25, 2}, {29.9, 2}, {30, 3}, {34, 3}} {
-		if got := tierOf(c.j); got != c.tier {
-			t.Errorf("tierOf(%g) = %d, want %d", c.j, got, c.tier)
-		}
-	}
 }
 
 // When the hashprice sits far above the barrier, new capacity arrives
