@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/hashfall/hashfall/hardware"
+	"github.com/hashfall/hashfall/internal/yamlpos"
 )
 
 // Fleet is an operator's sites, machines and treasury, as read from a
@@ -244,39 +245,11 @@ type positions struct{ root *yaml.Node }
 // line follows path (map keys as strings, sequence indices as ints) and
 // returns the line of the deepest node reached.
 func (p positions) line(path ...any) int {
-	n := p.root
-	if n == nil {
-		return 0
+	steps := make([]string, len(path))
+	for i, step := range path {
+		steps[i] = fmt.Sprint(step)
 	}
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, step := range path {
-		var next *yaml.Node
-		switch s := step.(type) {
-		case string:
-			if n.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == s {
-						line = n.Content[i].Line
-						next = n.Content[i+1]
-						break
-					}
-				}
-			}
-		case int:
-			if n.Kind == yaml.SequenceNode && s >= 0 && s < len(n.Content) {
-				next = n.Content[s]
-				line = next.Line
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-	}
-	return line
+	return yamlpos.Line(p.root, steps...)
 }
 
 func (p positions) errorf(format string, args ...any) func(path ...any) error {

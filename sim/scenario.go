@@ -10,13 +10,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/hashfall/hashfall/economics"
 	"github.com/hashfall/hashfall/hardware"
+	"github.com/hashfall/hashfall/internal/yamlpos"
 )
 
 // Scenario kinds.
@@ -259,7 +259,7 @@ func ParseScenario(data []byte, name, dir string) (*Scenario, error) {
 		}
 		r, err := readPriceLogReturns(path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: line %d: price.csv: %v", name, lineOf(root, "price", "csv"), err)
+			return nil, fmt.Errorf("%s: line %d: price.csv: %v", name, yamlpos.Line(root, "price", "csv"), err)
 		}
 		s.bootstrapLogReturns = r
 	}
@@ -276,11 +276,11 @@ func parseScenario(data []byte, name string) (*Scenario, *yaml.Node, error) {
 	s := defaultScenario()
 	if base := baseOf(&root); base != "" {
 		if !isBuiltin(base) || base == "exogenous" || base == strings.TrimPrefix(name, "builtin:") {
-			return nil, nil, fmt.Errorf("%s: line %d: base: %q is not a built-in economic scenario (want default, bear or ai-pivot)", name, lineOf(&root, "base"), base)
+			return nil, nil, fmt.Errorf("%s: line %d: base: %q is not a built-in economic scenario (want default, bear or ai-pivot)", name, yamlpos.Line(&root, "base"), base)
 		}
 		b, err := LoadScenario(base)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: line %d: base: %v", name, lineOf(&root, "base"), err)
+			return nil, nil, fmt.Errorf("%s: line %d: base: %v", name, yamlpos.Line(&root, "base"), err)
 		}
 		s = *b
 		s.Description = ""
@@ -295,7 +295,7 @@ func parseScenario(data []byte, name string) (*Scenario, *yaml.Node, error) {
 	if err := s.validate(); err != nil {
 		var fe fieldError
 		if errors.As(err, &fe) {
-			return nil, nil, fmt.Errorf("%s: line %d: %s: %s", name, lineOf(&root, strings.Split(fe.key, ".")...), fe.key, fe.msg)
+			return nil, nil, fmt.Errorf("%s: line %d: %s: %s", name, yamlpos.Line(&root, strings.Split(fe.key, ".")...), fe.key, fe.msg)
 		}
 		return nil, nil, fmt.Errorf("%s: %v", name, err)
 	}
@@ -332,53 +332,14 @@ func child(n *yaml.Node, key string) *yaml.Node {
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
-	switch n.Kind {
-	case yaml.MappingNode:
+	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if n.Content[i].Value == key {
 				return n.Content[i+1]
 			}
 		}
-	case yaml.SequenceNode:
-		if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(n.Content) {
-			return n.Content[i]
-		}
 	}
 	return nil
-}
-
-// lineOf returns the line of the deepest key of path present in the
-// document, so an error about a key a base scenario set still points at
-// its nearest parent in the user's file (or line 1).
-func lineOf(root *yaml.Node, path ...string) int {
-	line := 1
-	n := root
-	for _, k := range path {
-		if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-			n = n.Content[0]
-		}
-		if n.Kind == yaml.MappingNode {
-			found := false
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == k {
-					line = n.Content[i].Line
-					n = n.Content[i+1]
-					found = true
-					break
-				}
-			}
-			if !found {
-				return line
-			}
-			continue
-		}
-		c := child(n, k)
-		if c == nil {
-			return line
-		}
-		line, n = c.Line, c
-	}
-	return line
 }
 
 type fieldError struct{ key, msg string }
