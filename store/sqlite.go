@@ -36,6 +36,7 @@ var migrations = []string{
 	);
 	CREATE TABLE epochs (idx INTEGER PRIMARY KEY, last_hash BLOB NOT NULL, next_target BLOB NOT NULL);
 	CREATE TABLE prices (day INTEGER PRIMARY KEY, close_usd REAL NOT NULL);`,
+	`CREATE TABLE header_checkpoints (height INTEGER PRIMARY KEY, chainwork BLOB NOT NULL, header BLOB NOT NULL);`,
 }
 
 // SQLite is the embedded Store.
@@ -242,6 +243,49 @@ func (s *SQLite) Epochs(ctx context.Context) ([]chain.Epoch, error) {
 		copy(e.LastHash[:], h)
 		e.NextTarget = new(big.Int).SetBytes(t)
 		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// PutHeaderCheckpoints implements Store.
+func (s *SQLite) PutHeaderCheckpoints(ctx context.Context, cps []chain.HeaderCheckpoint) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM header_checkpoints`); err != nil {
+		return err
+	}
+	for _, c := range cps {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO header_checkpoints(height, chainwork, header) VALUES(?,?,?)`,
+			c.Height, c.ChainWork.Bytes(), c.Header[:]); err != nil {
+			return fmt.Errorf("checkpoint %d: %w", c.Height, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// HeaderCheckpoints implements Store. Rows are re-validated on the way out
+// through the same parser the importer used.
+func (s *SQLite) HeaderCheckpoints(ctx context.Context) ([]chain.HeaderCheckpoint, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT height, chainwork, header FROM header_checkpoints ORDER BY height`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []chain.HeaderCheckpoint
+	for rows.Next() {
+		var h int64
+		var w, hdr []byte
+		if err := rows.Scan(&h, &w, &hdr); err != nil {
+			return nil, err
+		}
+		c, err := chain.HeaderCheckpointOf(h, new(big.Int).SetBytes(w), hdr)
+		if err != nil {
+			return nil, fmt.Errorf("stored checkpoint %d: %w", h, err)
+		}
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }

@@ -31,6 +31,9 @@ type Store interface {
 	// PutEpochs replaces the stored epochs with epochs, in one transaction.
 	PutEpochs(ctx context.Context, epochs []chain.Epoch) error
 	Epochs(ctx context.Context) ([]chain.Epoch, error)
+	// PutHeaderCheckpoints replaces the stored bitcoinj header checkpoints.
+	PutHeaderCheckpoints(ctx context.Context, cps []chain.HeaderCheckpoint) error
+	HeaderCheckpoints(ctx context.Context) ([]chain.HeaderCheckpoint, error)
 	// PutPrices upserts daily prices in one transaction.
 	PutPrices(ctx context.Context, prices []chain.Price) error
 	// Prices returns the prices for days in [from, to], oldest first.

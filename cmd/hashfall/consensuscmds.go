@@ -60,6 +60,7 @@ func newDifficultyCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&bitsHex, "bits", "", "compact target, 8 hex digits (e.g. 1d00ffff)")
+	cmd.AddCommand(newDifficultyHistoryCmd())
 	return cmd
 }
 

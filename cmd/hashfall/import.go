@@ -20,7 +20,7 @@ func newImportCmd() *cobra.Command {
 		Use:   "import",
 		Short: "Import epoch history (Electrum checkpoints) or daily BTC/USD prices (CSV) into a store",
 	}
-	cmd.AddCommand(newImportCheckpointsCmd(), newImportPricesCmd())
+	cmd.AddCommand(newImportCheckpointsCmd(), newImportPricesCmd(), newImportBitcoinjCmd())
 	return cmd
 }
 
