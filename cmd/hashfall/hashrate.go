@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/hashfall/hashfall/consensus"
@@ -9,16 +11,20 @@ import (
 
 func init() { register(newHashrateCmd) }
 
+// hashrateResult's unbiased fields are absent when Core answers but the
+// estimate cannot be made (height 0, one interval, a span ≤ 0); Note says
+// why.
 type hashrateResult struct {
-	GetNetworkHashPSHs float64 `json:"getnetworkhashps_hs"`
-	HashrateHs         float64 `json:"hashrate_hs"`
-	CILowHs            float64 `json:"ci_low_hs"`
-	CIHighHs           float64 `json:"ci_high_hs"`
-	Confidence         float64 `json:"confidence"`
-	Blocks             int64   `json:"blocks"`
-	FromHeight         int64   `json:"from_height"`
-	ToHeight           int64   `json:"to_height"`
-	SpanS              int64   `json:"span_s"`
+	GetNetworkHashPSHs float64  `json:"getnetworkhashps_hs"`
+	HashrateHs         *float64 `json:"hashrate_hs,omitempty"`
+	CILowHs            *float64 `json:"ci_low_hs,omitempty"`
+	CIHighHs           *float64 `json:"ci_high_hs,omitempty"`
+	Confidence         float64  `json:"confidence"`
+	Blocks             int64    `json:"blocks"`
+	FromHeight         int64    `json:"from_height"`
+	ToHeight           int64    `json:"to_height"`
+	SpanS              *int64   `json:"span_s,omitempty"`
+	Note               string   `json:"note,omitempty"`
 }
 
 func newHashrateCmd() *cobra.Command {
@@ -31,7 +37,10 @@ func newHashrateCmd() *cobra.Command {
 		Long: `hashrate computes Bitcoin Core's getnetworkhashps(nblocks, height) exactly
 (getnetworkhashps_hs), and over the same blocks the unbiased estimate
 (W/n)·(n−1)/T with its exact Gamma confidence interval. getnetworkhashps reads
-high by n/(n−1) on average. --blocks -1 means since the last retarget.`,
+high by n/(n−1) on average. --blocks -1 means since the last retarget.
+Every input Core accepts gets Core's answer: --height 0 gives 0, and a window
+of one interval (--blocks 1, or --blocks -1 just after a retarget) gives
+getnetworkhashps without the unbiased estimate, which needs two.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !(confidence > 0 && confidence < 1) {
@@ -51,23 +60,27 @@ high by n/(n−1) on average. --blocks -1 means since the last retarget.`,
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
+			r := hashrateResult{Confidence: confidence}
 			if !ok {
-				return usageErrorf("height 0 has no hashrate")
-			}
-			if last-first < 2 {
-				return usageErrorf("the unbiased estimate needs at least 2 block intervals; --blocks %d at height %d gives %d", blocks, last, last-first)
+				r.Note = "height 0: getnetworkhashps is 0, as in Bitcoin Core"
+				return emit(cmd, r)
 			}
 			bs, err := st.Blocks(ctx, first, last)
 			if err != nil {
 				return err
 			}
-			r := hashrateResult{GetNetworkHashPSHs: metrics.NetworkHashPS(bs)}
+			r.GetNetworkHashPSHs = metrics.NetworkHashPS(bs)
+			r.Blocks, r.FromHeight, r.ToHeight = last-first, first, last
+			if last-first < 2 {
+				r.Note = fmt.Sprintf("%d interval: the unbiased estimate needs at least 2", last-first)
+				return emit(cmd, r)
+			}
 			e, err := metrics.Unbiased(bs, confidence)
 			if err != nil {
-				return err
+				r.Note = err.Error()
+				return emit(cmd, r)
 			}
-			r.HashrateHs, r.CILowHs, r.CIHighHs, r.Confidence = e.HashrateHs, e.CILowHs, e.CIHighHs, e.Confidence
-			r.Blocks, r.FromHeight, r.ToHeight, r.SpanS = e.Blocks, e.FromHeight, e.ToHeight, e.SpanS
+			r.HashrateHs, r.CILowHs, r.CIHighHs, r.SpanS = &e.HashrateHs, &e.CILowHs, &e.CIHighHs, &e.SpanS
 			return emit(cmd, r)
 		},
 	}
