@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/hashfall/hashfall/consensus"
+	"github.com/hashfall/hashfall/economics"
+	"github.com/hashfall/hashfall/metrics"
+	"github.com/hashfall/hashfall/security"
+)
+
+func init() { register(newSecurityCmd) }
+
+func newSecurityCmd() *cobra.Command {
+	var dbPath, model, catalogPath string
+	var share, budget, hours, risk, rent, rentable, asicUSDPerTH, joulesPerTH, powerCost, dropPct float64
+	var confirmations int
+	var at []string
+	cmd := &cobra.Command{
+		Use:   "security [--db FILE] [--attacker-share q | --attacker-budget-usd B] [--confirmations z] [--hours h]",
+		Short: "Double-spend risk: confirmations needed against 10/30/45% attackers, and what renting or building that share costs",
+		Long: `security answers, for an attacker holding share q of the total hashrate, how
+many confirmations keep a double spend's success probability below --risk
+(Rosenfeld's exact formula by default, Nakamoto's with --model nakamoto), and
+what renting or building that share for --hours costs against the block rewards
+its chain would earn.
+
+The network is the store's tip (LIVE, with --db and imported prices), else the
+labelled February 2026 SNAPSHOT. --at DATE adds the network as the difficulty
+history had it on that date; --hashrate-drop-pct X (default 12, seed 004's fall)
+adds each scenario after an X% hashrate drop: the confirmations needed for a
+given share do not change, the cost of that share falls, and a fixed budget buys
+a larger share. Rental price and rentable share are ASSUMED inputs; the build
+cost is an ASSUMED USD/TH at the catalog's best efficiency unless given.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f := cmd.Flags()
+			if f.Changed("attacker-share") && f.Changed("attacker-budget-usd") {
+				return usageErrorf("use --attacker-share or --attacker-budget-usd, not both")
+			}
+			if f.Changed("attacker-share") && !(share > 0 && share < 1) {
+				return usageErrorf("--attacker-share must be in (0, 1), got %g", share)
+			}
+			if f.Changed("attacker-budget-usd") && !(budget > 0) {
+				return usageErrorf("--attacker-budget-usd must be > 0, got %g", budget)
+			}
+			if confirmations < 0 || confirmations > 100000 {
+				return usageErrorf("--confirmations must be in [0, 100000], got %d", confirmations)
+			}
+			if !(risk > 0 && risk < 1) {
+				return usageErrorf("--risk must be in (0, 1), got %g", risk)
+			}
+			if !(dropPct >= 0 && dropPct < 100) {
+				return usageErrorf("--hashrate-drop-pct must be in [0, 100), got %g", dropPct)
+			}
+			m := security.Model(model)
+			if m != security.Nakamoto && m != security.Rosenfeld {
+				return usageErrorf("--model: %q, want rosenfeld or nakamoto", model)
+			}
+			buildFrom := fmt.Sprintf("%g USD/TH", asicUSDPerTH)
+			if !(asicUSDPerTH > 0) {
+				return usageErrorf("--asic-usd-per-th must be > 0, got %g", asicUSDPerTH)
+			}
+			if joulesPerTH == 0 {
+				cat, err := loadCatalog(catalogPath)
+				if err != nil {
+					return err
+				}
+				// The catalog's list prices are unverified and left out, so
+				// it supplies the efficiency, not the price.
+				best := cat.ByEfficiency()[0]
+				joulesPerTH = best.JoulesPerTH()
+				buildFrom += fmt.Sprintf(" at %.1f J/TH (%s %s)", joulesPerTH, best.Maker, best.Name)
+			} else {
+				buildFrom += fmt.Sprintf(" at %g J/TH", joulesPerTH)
+			}
+			assumed := fmt.Sprintf(" | ASSUMED: rent %g USD/PH/day for up to %g%% of the network; build %s, power %g USD/kWh",
+				rent, 100*rentable, buildFrom, powerCost)
+			q := security.Query{Model: m, Risk: risk, Confirmations: confirmations, Shares: []float64{0.10, 0.30, 0.45},
+				Attack: security.AttackInputs{Hours: hours, RentUSDPerPHDay: rent, RentableShare: rentable,
+					ASICUSDPerTH: asicUSDPerTH, JoulesPerTH: joulesPerTH, PowerUSDPerKWh: powerCost}}
+			if f.Changed("attacker-share") {
+				q.Shares = []float64{share}
+			}
+			if f.Changed("attacker-budget-usd") {
+				q.Shares, q.BudgetUSD = nil, budget
+			}
+			var dates []time.Time
+			for _, s := range at {
+				d, err := parseDateFlag("at", s)
+				if err != nil {
+					return err
+				}
+				dates = append(dates, d)
+			}
+			scenarios, err := securityScenarios(cmd.Context(), dbPath, dates)
+			if err != nil {
+				return err
+			}
+			if dropPct > 0 {
+				for _, sc := range scenarios[:len(scenarios):len(scenarios)] {
+					sc.Name = fmt.Sprintf("%s, hashrate −%g%%", sc.Name, dropPct)
+					sc.NetworkHashrateHs *= 1 - dropPct/100
+					scenarios = append(scenarios, sc)
+				}
+			}
+			for i := range scenarios {
+				scenarios[i].Label += assumed
+			}
+			rows, err := security.Assess(scenarios, q)
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			return emit(cmd, rows)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dbPath, "db", "", "store file (default: the February 2026 SNAPSHOT)")
+	f.Float64Var(&share, "attacker-share", 0, "attacker's share of the total hashrate (default: 0.10, 0.30 and 0.45)")
+	f.Float64Var(&budget, "attacker-budget-usd", 0, "attacker's budget, USD: the share it rents and the share it builds")
+	f.IntVar(&confirmations, "confirmations", 0, "also give the success probability at z confirmations and the share that reaches --risk there")
+	f.Float64Var(&hours, "hours", 24, "duration of the attack, hours")
+	f.Float64Var(&risk, "risk", 0.001, "accepted double-spend success probability ε")
+	f.StringVar(&model, "model", string(security.Rosenfeld), "success formula: rosenfeld (exact) or nakamoto (Bitcoin paper §11)")
+	f.Float64Var(&rent, "rent-usd-per-ph-day", 50, "ASSUMED hashrate rental price, USD per PH/s per day")
+	f.Float64Var(&rentable, "rentable-share", 0.05, "ASSUMED share of the network's hashrate that can be rented")
+	f.Float64Var(&asicUSDPerTH, "asic-usd-per-th", 15, "build: ASSUMED ASIC price, USD per TH/s (the catalog lists no verified prices)")
+	f.Float64Var(&joulesPerTH, "joules-per-th", 0, "build: fleet efficiency, J/TH (0: the catalog's most efficient model)")
+	f.Float64Var(&powerCost, "power-cost", 0.05, "build: power price, USD/kWh")
+	f.Float64Var(&dropPct, "hashrate-drop-pct", 12, "also assess each scenario after this hashrate drop, % (0: off)")
+	f.StringSliceVar(&at, "at", nil, "also assess the network on these dates from the difficulty history (YYYY-MM-DD; needs --db)")
+	f.StringVar(&catalogPath, "catalog", "", "ASIC catalog YAML file (default: the embedded catalog)")
+	return cmd
+}
+
+// securityScenarios is today (LIVE from the store, else the SNAPSHOT) and
+// the network on each date from the store's difficulty history.
+func securityScenarios(ctx context.Context, dbPath string, dates []time.Time) ([]security.Scenario, error) {
+	rewardUSD := func(n economics.Network) float64 { return float64(n.RewardPerBlockSat()) / 1e8 * n.PriceUSD }
+	if dbPath == "" {
+		if len(dates) > 0 {
+			return nil, usageErrorf("--at needs --db with a difficulty history")
+		}
+		s := economics.Snapshot2026Feb
+		return []security.Scenario{{Name: "today", Date: s.AsOf, NetworkHashrateHs: economics.ImpliedHashrateHs(s.Network.Difficulty),
+			BlockRewardUSD: rewardUSD(s.Network), Label: s.Label}}, nil
+	}
+	st, err := openStore(dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var out []security.Scenario
+	if n, tipTime, _, err := networkFromStore(ctx, st, dbPath); err == nil {
+		out = append(out, security.Scenario{Name: "today", Date: tipTime, NetworkHashrateHs: economics.ImpliedHashrateHs(n.Difficulty),
+			BlockRewardUSD: rewardUSD(n), Label: "LIVE: the store's tip difficulty, fees and latest price"})
+	} else if len(dates) == 0 {
+		return nil, err
+	}
+	if len(dates) == 0 {
+		return out, nil
+	}
+	ps, err := storeDifficultyHistory(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dates {
+		var in *metrics.Period
+		for i := range ps {
+			if ps[i].StartTime != nil && !ps[i].StartTime.After(d.Add(24*time.Hour-time.Second)) {
+				in = &ps[i]
+			}
+		}
+		if in == nil {
+			return nil, usageErrorf("--at %s: the store's difficulty history has no dated period by then", d.Format(time.DateOnly))
+		}
+		sc := security.Scenario{Name: d.Format(time.DateOnly), Date: d, NetworkHashrateHs: in.ImpliedHashrateHs,
+			Label: fmt.Sprintf("history: difficulty of the period from height %d; no price stored, rewards 0", in.StartHeight)}
+		prices, err := st.Prices(ctx, d, d)
+		if err != nil {
+			return nil, err
+		}
+		if len(prices) == 1 {
+			subsidy := consensus.BlockSubsidy(mainnet, in.StartHeight)
+			sc.BlockRewardUSD = float64(subsidy) / 1e8 * prices[0].CloseUSD
+			sc.Label = fmt.Sprintf("history: difficulty of the period from height %d; subsidy only, at that day's stored price", in.StartHeight)
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
