@@ -82,5 +82,6 @@ func newPoolsCmd() *cobra.Command {
 	f.StringVar(&dbPath, "db", "", "store file from hashfall sync")
 	f.StringVar(&poolsPath, "pools", "", "pool definitions in the pools.json layout (default: embedded list)")
 	f.IntVar(&days, "days", 7, "window in days, ending at the stored tip")
+	cmd.AddCommand(newPoolsLuckCmd(), newPoolsSeriesCmd())
 	return cmd
 }
