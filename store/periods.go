@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/hashfall/hashfall/chain"
 )
@@ -24,18 +25,59 @@ func PeriodEnds(ctx context.Context, st Store, interval int64) ([]chain.Block, e
 	if err != nil {
 		return nil, err
 	}
-	var out []chain.Block
+	var heights []int64
 	for start := lowest - lowest%interval; start <= tip.Height; start += interval {
 		for _, h := range []int64{start, start + interval - 1} {
-			if h < lowest || h > tip.Height {
-				continue
+			if h >= lowest && h <= tip.Height {
+				heights = append(heights, h)
 			}
-			bs, err := st.Blocks(ctx, h, h)
+		}
+	}
+	if s, ok := st.(interface {
+		blocksAt(ctx context.Context, heights []int64) ([]chain.Block, error)
+	}); ok {
+		return s.blocksAt(ctx, heights)
+	}
+	var out []chain.Block
+	for _, h := range heights {
+		bs, err := st.Blocks(ctx, h, h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, bs...)
+	}
+	return out, nil
+}
+
+// blocksAt reads the blocks at the given heights in one query per 512
+// heights, far cheaper than a query each.
+func (s *SQLite) blocksAt(ctx context.Context, heights []int64) ([]chain.Block, error) {
+	var out []chain.Block
+	for len(heights) > 0 {
+		n := min(len(heights), 512)
+		args := make([]any, n)
+		for i, h := range heights[:n] {
+			args[i] = h
+		}
+		rows, err := s.db.QueryContext(ctx, `SELECT `+blockCols+` FROM blocks WHERE height IN (?`+strings.Repeat(",?", n-1)+`) ORDER BY height`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			b, err := scanBlock(rows)
 			if err != nil {
+				rows.Close()
 				return nil, err
 			}
-			out = append(out, bs...)
+			out = append(out, b)
 		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		heights = heights[n:]
 	}
 	return out, nil
 }
