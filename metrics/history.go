@@ -245,6 +245,27 @@ func DifficultyHistory(p *chaincfg.Params, sources ...[]PeriodObservation) ([]Pe
 	return out, nil
 }
 
+// HistoryFrom is DifficultyHistory over what a store holds: synced
+// blocks (each period's first and last block, store.PeriodEnds), bitcoinj
+// header checkpoints and Electrum checkpoints, in that order of precedence.
+// The checkpoints are mainnet's and are ignored for any other network.
+func HistoryFrom(p *chaincfg.Params, periodEnds []chain.Block, cps []chain.HeaderCheckpoint, eps []chain.Epoch) ([]Period, error) {
+	interval := consensus.RetargetIntervalBlocks(p)
+	synced, err := ObservationsFromBlocks(interval, periodEnds)
+	if err != nil {
+		return nil, err
+	}
+	sources := [][]PeriodObservation{synced}
+	if p.Net == chaincfg.MainNetParams.Net {
+		eo, err := ObservationsFromElectrum(p, eps)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, ObservationsFromHeaders(interval, cps), eo)
+	}
+	return DifficultyHistory(p, sources...)
+}
+
 // ratioPct is 100·(prev/cur − 1): the difficulty change when the target
 // goes from prev to cur (difficulty is inversely proportional to target).
 func ratioPct(prev, cur *big.Int) float64 {

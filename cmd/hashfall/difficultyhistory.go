@@ -136,30 +136,17 @@ func storeDifficultyHistory(ctx context.Context, st store.Store) ([]metrics.Peri
 			return nil, fmt.Errorf("store holds blocks of unknown network %q", name)
 		}
 	}
-	interval := consensus.RetargetIntervalBlocks(p)
-	ends, err := store.PeriodEnds(ctx, st, interval)
+	ends, err := store.PeriodEnds(ctx, st, consensus.RetargetIntervalBlocks(p))
 	if err != nil {
 		return nil, err
 	}
-	synced, err := metrics.ObservationsFromBlocks(interval, ends)
+	cps, err := st.HeaderCheckpoints(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sources := [][]metrics.PeriodObservation{synced}
-	if p == &chaincfg.MainNetParams {
-		cps, err := st.HeaderCheckpoints(ctx)
-		if err != nil {
-			return nil, err
-		}
-		eps, err := st.Epochs(ctx)
-		if err != nil {
-			return nil, err
-		}
-		eo, err := metrics.ObservationsFromElectrum(p, eps)
-		if err != nil {
-			return nil, err
-		}
-		sources = append(sources, metrics.ObservationsFromHeaders(interval, cps), eo)
+	eps, err := st.Epochs(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return metrics.DifficultyHistory(p, sources...)
+	return metrics.HistoryFrom(p, ends, cps, eps)
 }

@@ -107,3 +107,33 @@ func TestDifficultyHistoryUsageErrors(t *testing.T) {
 		t.Errorf("electrum file as bitcoinj: exit %d, %q", code, errOut)
 	}
 }
+
+// Synced real blocks 0..14131 and both checkpoint files in one store: the
+// synced periods come first and carry exact 2015-interval spans.
+func TestDifficultyHistorySyncedAndImported(t *testing.T) {
+	db := syncedMainnet(t)
+	for _, f := range []string{sharedElectrumJSON, sharedBitcoinjTxt} {
+		if _, err := os.Stat(f); err != nil {
+			t.Skipf("no ../shared/data: %v", err)
+		}
+	}
+	runJSON(t, &struct{}{}, "import", "electrum-checkpoints", sharedElectrumJSON, "--db", db)
+	runJSON(t, &struct{}{}, "import", "bitcoinj-checkpoints", sharedBitcoinjTxt, "--db", db)
+	var rows []struct {
+		Index    int64  `json:"index"`
+		SpanFrom string `json:"span_from"`
+		Sources  string `json:"sources"`
+	}
+	runJSON(t, &rows, "difficulty", "history", "--db", db)
+	if len(rows) != 437 {
+		t.Fatalf("%d periods", len(rows))
+	}
+	for _, r := range rows[:7] {
+		if r.SpanFrom != "timestamps" || !strings.HasPrefix(r.Sources, "synced blocks+") {
+			t.Errorf("period %d: span from %q, sources %q", r.Index, r.SpanFrom, r.Sources)
+		}
+	}
+	if !strings.HasPrefix(rows[7].Sources, "synced blocks") || rows[8].Sources != "bitcoinj checkpoints+electrum checkpoints" {
+		t.Errorf("periods 7, 8: %q, %q", rows[7].Sources, rows[8].Sources)
+	}
+}
