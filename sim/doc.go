@@ -98,6 +98,10 @@
 //	budget    = blocks that day · (subsidy + fees) · P                 USD/day
 //	build 51% = H/10^12 · hardware_USD/TH (new machines)              USD
 //	rent 51%  = H/10^15 · hashprice_USD/PH/day · (1 + premium)          USD/day
+//	confirmations needed = min{z : r(q, z) < ε},  q = H_a / (H + H_a),
+//	    H_a = attacker_budget_usd / hardware_USD/TH · 10^12 (default 1e9 USD,
+//	    ASSUMED), ε = double_spend_risk (default 0.001), r Rosenfeld's exact
+//	    double-spend probability (package security); capped at 1001
 //
 // # Daily metrics and events
 //

@@ -30,6 +30,7 @@ var chartMetrics = []struct {
 	{mSecurityBudget, "security budget (M USD/day)", 1e-6},
 	{mBuild51, "cost to build 51% (B USD)", 1e-9},
 	{mRent51, "cost to rent 51% for a day (M USD)", 1e-6},
+	{mConfirmations, "confirmations needed against the budget attacker", 1},
 	{mSales, "miner sales (BTC/day)", 1},
 	{mAIMW, "sites converted to AI (MW)", 1},
 }

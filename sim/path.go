@@ -9,7 +9,12 @@ import (
 
 	"github.com/hashfall/hashfall/economics"
 	"github.com/hashfall/hashfall/hardware"
+	"github.com/hashfall/hashfall/security"
 )
+
+// maxConfirmations caps the confirmations_needed series: a budget
+// attacker needing more (near half the hashrate) is recorded as 1001.
+const maxConfirmations = 1000
 
 // world is what every path of a scenario shares, computed once.
 type world struct {
@@ -22,6 +27,8 @@ type world struct {
 	entry               hardware.Model
 	barrierUSDPerPH     float64
 	attackUSDPerTH      float64 // price of new hashrate for a 51% build
+	budgetAttackerHs    float64 // what security.attacker_budget_usd builds
+	confirmations       *security.Thresholds
 	recoveryUSDPerPHDay float64
 }
 
@@ -62,6 +69,19 @@ func newWorld(s *Scenario) (*world, error) {
 		attack, _ = catalogModel(s.Security.AttackModel)
 	}
 	w.attackUSDPerTH, _ = hardwareUSDPerTH(s.Security.HardwareUSDPerTH, attack)
+	budget, risk := s.Security.AttackerBudgetUSD, s.Security.DoubleSpendRisk
+	if budget == 0 {
+		budget = defaultAttackerBudgetUSD
+	}
+	if risk == 0 {
+		risk = defaultDoubleSpendRisk
+	}
+	if w.attackUSDPerTH > 0 {
+		w.budgetAttackerHs = budget / w.attackUSDPerTH * 1e12
+	}
+	if w.confirmations, err = security.NewThresholds(risk, maxConfirmations); err != nil {
+		return nil, fmt.Errorf("security.double_spend_risk: %v", err)
+	}
 	w.recoveryUSDPerPHDay = s.Events.RecoveryUSDPerPHDay
 	if w.recoveryUSDPerPHDay == 0 {
 		w.recoveryUSDPerPHDay = hp0 * 1e15
@@ -79,6 +99,7 @@ type dayRecord struct {
 	securityBudgetUSDPerDay float64 // blocks × (subsidy+fees) × price for the day
 	build51USD              float64 // honest hashrate bought new: H/10^12 · USD/TH
 	rent51USDPerDay         float64 // honest hashrate rented for a day at hashprice × (1+premium)
+	confirmationsNeeded     float64 // Rosenfeld's z for the budget attacker's share at the risk
 	salesBTCPerDay          float64
 	aiMWConverted           float64 // site MW converted to AI/HPC so far (hashrate gone)
 	aiMWOnline              float64 // converted MW whose conversion delay has passed
@@ -232,6 +253,7 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 		rec.securityBudgetUSDPerDay = productionBTC * p
 		rec.build51USD = runningHs / 1e12 * w.attackUSDPerTH
 		rec.rent51USDPerDay = runningHs * hp * (1 + s.Security.RentPremiumPct/100)
+		rec.confirmationsNeeded = float64(w.confirmations.Confirmations(w.budgetAttackerHs / (runningHs + w.budgetAttackerHs)))
 		rec.salesBTCPerDay = soldBTC
 		for _, cv := range conversions {
 			rec.aiMWConverted += cv.mw

@@ -181,7 +181,19 @@ type SecurityModel struct {
 	AttackModel      string  `yaml:"attack_model"`
 	HardwareUSDPerTH float64 `yaml:"hardware_usd_per_th"`
 	RentPremiumPct   float64 `yaml:"rent_premium_pct"`
+	// AttackerBudgetUSD (default 1e9, ASSUMED) buys new machines at
+	// HardwareUSDPerTH; DoubleSpendRisk (default 0.001) is the merchant's
+	// accepted success probability. Together they give the daily
+	// confirmations_needed series.
+	AttackerBudgetUSD float64 `yaml:"attacker_budget_usd"`
+	DoubleSpendRisk   float64 `yaml:"double_spend_risk"`
 }
+
+// Defaults of the confirmations_needed series.
+const (
+	defaultAttackerBudgetUSD = 1e9
+	defaultDoubleSpendRisk   = 0.001
+)
 
 // EventsModel sets the thresholds of the event probabilities.
 type EventsModel struct {
@@ -601,6 +613,12 @@ func (s *SecurityModel) validate() error {
 		return bad("security.hardware_usd_per_th", "%v", err)
 	}
 	if err := checkRange("security.hardware_usd_per_th", s.HardwareUSDPerTH, 0, 1e6); err != nil {
+		return err
+	}
+	if err := checkRange("security.attacker_budget_usd", s.AttackerBudgetUSD, 0, 1e13); err != nil {
+		return err
+	}
+	if err := checkRange("security.double_spend_risk", s.DoubleSpendRisk, 0, 0.5); err != nil {
 		return err
 	}
 	return checkRange("security.rent_premium_pct", s.RentPremiumPct, 0, 1000)

@@ -34,6 +34,7 @@ const (
 	mSecurityBudget
 	mBuild51
 	mRent51
+	mConfirmations
 	mSales
 	mFees
 	mAIMW
@@ -46,7 +47,7 @@ var metricNames = [numMetrics]string{
 	"hashrate_hs", "difficulty", "block_time_s", "hashprice_usd_per_ph_day", "price_usd",
 	"underwater_share", "hashrate_lt20_j_per_th_hs", "hashrate_20to25_j_per_th_hs",
 	"hashrate_25to30_j_per_th_hs", "hashrate_gt30_j_per_th_hs", "security_budget_usd_per_day",
-	"cost_to_build_51pct_usd", "cost_to_rent_51pct_usd_per_day", "miner_sales_btc_per_day",
+	"cost_to_build_51pct_usd", "cost_to_rent_51pct_usd_per_day", "confirmations_needed", "miner_sales_btc_per_day",
 	"fees_per_block_btc", "ai_mw_converted", "ai_mw_online", "ai_capex_usd",
 }
 
@@ -54,7 +55,7 @@ var metricNames = [numMetrics]string{
 var fallThresholdsPct = [3]float64{5, 10, 20}
 
 // summaryVersion changes whenever the shard file format does.
-const summaryVersion = 1
+const summaryVersion = 2
 
 // Summary is the mergeable result of a run or of a shard of one: exact
 // integer counts and DDSketches for economic scenarios, exact per-path
@@ -211,7 +212,7 @@ func (s *Summary) addPath(w *world, idx int, o Options) {
 		v := [numMetrics]float64{
 			r.HashrateHs, r.Difficulty, r.blockTimeS, r.HashpriceUSDPerPHDay, r.PriceUSD,
 			r.underwaterShare, r.tierHs[0], r.tierHs[1], r.tierHs[2], r.tierHs[3],
-			r.securityBudgetUSDPerDay, r.build51USD, r.rent51USDPerDay, r.salesBTCPerDay,
+			r.securityBudgetUSDPerDay, r.build51USD, r.rent51USDPerDay, r.confirmationsNeeded, r.salesBTCPerDay,
 			r.FeesPerBlockBTC, r.aiMWConverted, r.aiMWOnline, r.aiCapexUSD,
 		}
 		for m, x := range v {
