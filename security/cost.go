@@ -103,6 +103,11 @@ func CostOf(in AttackInputs, q float64) (AttackCost, error) {
 	}
 	c.BuildTotalUSD = c.BuildHardwareUSD + c.BuildEnergyUSD
 	c.RewardsUSD = c.AttackerBlocks * in.BlockRewardUSD
+	for _, v := range []float64{c.AttackerHashrateHs, c.RentUSD, c.BuildTotalUSD, c.AttackerBlocks, c.RewardsUSD} {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return AttackCost{}, fmt.Errorf("attack cost overflows float64: inputs too large (%+v)", in)
+		}
+	}
 	return c, nil
 }
 
@@ -132,5 +137,9 @@ func ShareForBudget(in AttackInputs, budgetUSD float64, rent bool) (float64, err
 		}
 		ha = budgetUSD / perTH * 1e12
 	}
-	return ha / (in.NetworkHashrateHs + ha), nil
+	q := ha / (in.NetworkHashrateHs + ha)
+	if math.IsNaN(q) || q >= 1 {
+		return 0, fmt.Errorf("a budget of %g USD buys more than the whole network's hashrate", budgetUSD)
+	}
+	return q, nil
 }

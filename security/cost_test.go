@@ -78,6 +78,14 @@ func TestCostBadInputs(t *testing.T) {
 	if _, err := CostOf(costIn, 1); err == nil {
 		t.Error("q = 1 accepted")
 	}
+	huge := costIn
+	huge.Hours = 1e308
+	if _, err := CostOf(huge, 0.3); err == nil {
+		t.Error("an overflowing cost was returned")
+	}
+	if _, err := ShareForBudget(costIn, 1e308, false); err == nil {
+		t.Error("a budget beyond float range gave a share")
+	}
 	bad = costIn
 	bad.RentableShare = 2
 	if _, err := ShareForBudget(bad, 1, true); err == nil {

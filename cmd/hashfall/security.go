@@ -54,6 +54,9 @@ cost is an ASSUMED USD/TH at the catalog's best efficiency unless given.`,
 			if !(risk > 0 && risk < 1) {
 				return usageErrorf("--risk must be in (0, 1), got %g", risk)
 			}
+			if !(hours > 0 && hours <= 87600) {
+				return usageErrorf("--hours must be in (0, 87600], got %g", hours)
+			}
 			if !(dropPct >= 0 && dropPct < 100) {
 				return usageErrorf("--hashrate-drop-pct must be in [0, 100), got %g", dropPct)
 			}
