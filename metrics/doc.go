@@ -2,8 +2,10 @@
 // getnetworkhashps and an unbiased hashrate estimator with an exact
 // confidence interval, the next difficulty adjustment as a full probability
 // distribution, daily series with hash ribbons and the difficulty ribbon,
-// pool shares with the Nakamoto coefficient, and the difficulty history of
-// Electrum's epoch checkpoints.
+// pool shares with the Nakamoto coefficient and HHI, pool luck against a
+// share estimated outside the judged window, and the difficulty history:
+// one period table merged from synced blocks, bitcoinj and Electrum
+// checkpoints (DifficultyHistory, HistoryFrom) with its rankings.
 //
 // Functions take contiguous runs of chain.Block in height order, as
 // store.Store.Blocks returns them, and never touch prices: anything priced
