@@ -89,7 +89,12 @@ func (s *Spec) Plan(tasks int) ([]TaskPlan, error) {
 			w := uint64(hz[c]) * blocksPerDay
 			// Paths p.. of cell c whose start off+p·w is below end.
 			last := s.Paths
-			if off+uint64(s.Paths-p)*w > end {
+			switch {
+			case off >= end:
+				// The previous task's last path reached past this task's
+				// end (fewer paths than tasks): this task is empty.
+				last = p
+			case off+uint64(s.Paths-p)*w > end:
 				last = p + int((end-off+w-1)/w)
 			}
 			if last > p {
