@@ -105,3 +105,14 @@ func TestFrontierInterpolatesTheCrossing(t *testing.T) {
 		t.Error("a fixed value off the grid was accepted")
 	}
 }
+
+// Range grid values hit both ends and the decimals in between, and --fix
+// accepts the decimal a user types.
+func TestGridValuesAreTheDecimalsUsersType(t *testing.T) {
+	a := Axis{Key: "price.drift_per_year", Range: &Range{From: -0.45, To: 0.45, Steps: 10}}
+	for k, want := range []float64{-0.45, -0.35, -0.25, -0.15, -0.05, 0.05, 0.15, 0.25, 0.35, 0.45} {
+		if got := a.gridValue(k); got != want {
+			t.Errorf("value %d = %.17g, want %g", k, got, want)
+		}
+	}
+}

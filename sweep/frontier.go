@@ -97,14 +97,18 @@ func FrontierOf(spec *Spec, stats []CellStats, q FrontierQuery) (*Frontier, erro
 		if !ok {
 			v = ax.gridValue(0)
 		}
-		found := false
+		// The nearest grid value, if within 10⁻⁹ of the axis's span: a
+		// typed 0.1 need not equal the computed 0.1 to the last bit.
+		best, tol := math.NaN(), 1e-9*math.Max(1, math.Abs(ax.gridValue(ax.points()-1)-ax.gridValue(0)))
 		for k := range ax.points() {
-			found = found || ax.gridValue(k) == v
+			if g := ax.gridValue(k); math.Abs(g-v) <= tol && (math.IsNaN(best) || math.Abs(g-v) < math.Abs(best-v)) {
+				best = g
+			}
 		}
-		if !found {
+		if math.IsNaN(best) {
 			return nil, fmt.Errorf("%s = %g is not one of its grid values", ax.Key, v)
 		}
-		fixed[ax.Key] = v
+		fixed[ax.Key] = best
 	}
 	for k := range q.Fixed {
 		if _, ok := fixed[k]; !ok {

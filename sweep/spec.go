@@ -150,7 +150,7 @@ func ParseSpec(doc, baseDoc []byte, name, baseDir string) (*Spec, error) {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	h := sha256.New()
-	h.Write([]byte("hashfall sweep v1\x00"))
+	h.Write([]byte("hashfall sweep v2\x00")) // v2: grid values rounded to 12 digits
 	h.Write(binary.LittleEndian.AppendUint64(nil, uint64(len(doc))))
 	h.Write(doc)
 	h.Write(baseDoc)
@@ -290,11 +290,19 @@ func (a *Axis) gridValue(k int) float64 {
 	if a.Range == nil {
 		return a.Values[k]
 	}
+	// from + k·(to − from)/(n−1), rounded to 12 significant digits so that
+	// the values are the decimals a user types and reads (−0.05, not
+	// −0.04999999999999999), with both ends exact.
 	r := a.Range
-	if k == r.Steps-1 {
+	switch k {
+	case 0:
+		return r.From
+	case r.Steps - 1:
 		return r.To
 	}
-	return r.From + (r.To-r.From)*float64(k)/float64(r.Steps-1)
+	x := r.From + (r.To-r.From)*float64(k)/float64(r.Steps-1)
+	snapped, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	return snapped
 }
 
 // design lays out the cells: a grid with the last axis varying fastest, or
