@@ -30,7 +30,7 @@ func Notes(spec *Spec) []string {
 		fmt.Sprintf("base scenario %s: fleet mix, power costs, miner behaviour, entry and AI-conversion parameters are ASSUMED, not measured", spec.Base),
 		fmt.Sprintf("p_security_budget_below: share of paths whose daily security budget (subsidy + fees) × price falls below %g USD/day on some day", spec.SecurityThresholdUSDPerDay),
 		"hashprice breakeven: " + be,
-		fmt.Sprintf("day 0 = %s; %d paths per cell, %s engine", spec.StartDate, spec.Paths, spec.Engine),
+		fmt.Sprintf("day 0 = %s; %d paths per cell, %s engine; a probability's Monte Carlo standard error is √(p(1−p)/paths) ≤ %.3g", spec.StartDate, spec.Paths, spec.Engine, 0.5/math.Sqrt(float64(spec.Paths))),
 		"confirmations needed against a fixed attacker budget are not computed by sweep (history-and-security work, issue 12)",
 	}
 }
@@ -243,13 +243,18 @@ func (f *Frontier) WriteChart(path string, spec *Spec) error {
 			sorted.Z[i][j] = f.Z[slices.Index(f.Xs, x)][slices.Index(f.Ys, y)]
 		}
 	}
-	p := plot.New()
-	p.Title.Text = f.Title() + "\nASSUMED behaviour parameters (base " + spec.Base + "); colour: " + f.Query.Metric + ", blue low, red high"
-	p.X.Label.Text = axisLabel(f.XAxis)
-	p.Y.Label.Text = axisLabel(f.YAxis)
 	pal := moreland.SmoothBlueRed().Palette(64)
 	hm := plotter.NewHeatMap(gridXYZ{sorted}, pal)
 	hm.NaN = color.Transparent
+	if strings.HasPrefix(f.Query.Metric, "p_") {
+		// Probabilities on one fixed scale, so that charts compare.
+		hm.Min, hm.Max = 0, 1
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("where %s = %g (line)\ncolour: %s from %.3g (blue) to %.3g (red)\nASSUMED fleet and behaviour parameters (base %s)",
+		f.Query.Metric, f.Query.Level, f.Query.Metric, hm.Min, hm.Max, spec.Base)
+	p.X.Label.Text = axisLabel(f.XAxis)
+	p.Y.Label.Text = axisLabel(f.YAxis)
 	p.Add(hm)
 	var pts plotter.XYs
 	for i, x := range f.Xs {
