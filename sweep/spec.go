@@ -469,8 +469,15 @@ var scenarioLineRE = regexp.MustCompile(`^.*?: line \d+: `)
 // the others at their first cell's, so that an out-of-range axis fails
 // before any task runs, naming the axis's line.
 func (s *Spec) checkAxes(root *yaml.Node, name string) error {
-	// A wrong base names its own file and line.
-	if _, err := s.scenarioWith(nil, "scenario "+s.Base); err != nil {
+	// A wrong base names its own file and line: parse the file as written,
+	// not a re-encoding of it.
+	var err error
+	if s.baseDoc != nil {
+		_, err = sim.ParseScenario(s.baseDoc, s.Base, s.baseDir)
+	} else {
+		_, err = s.scenarioWith(nil, "scenario "+s.Base)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: line %d: base: %v", name, yamlpos.Line(root, "base"), err)
 	}
 	for a, ax := range s.Axes {

@@ -249,3 +249,39 @@ func sortFloats(xs []float64) {
 		}
 	}
 }
+
+// A base scenario file is read relative to the spec, its content is part
+// of the spec's hash, and its own errors name its line.
+func TestBaseScenarioFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, doc string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("mine.yaml", "base: bear\nname: mine\nhorizon_days: 30\n")
+	spec := write("spec.yaml", "base: mine.yaml\npaths: 2\nsecurity_threshold_usd_per_day: 1e7\naxes:\n  - {key: ai.factor, values: [2, 3]}\n")
+	s, err := LoadSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := s.Scenario(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.HorizonDays != 30 || sc.AI.Factor != 3 {
+		t.Fatalf("cell 1: horizon %d, ai.factor %g; want the file's 30 and the axis's 3", sc.HorizonDays, sc.AI.Factor)
+	}
+	h1 := s.Hash()
+	write("mine.yaml", "base: bear\nname: mine\nhorizon_days: 31\n")
+	if s2, err := LoadSpec(spec); err != nil || s2.Hash() == h1 {
+		t.Fatalf("editing the base file kept the hash %s (err %v)", h1, err)
+	}
+	// Comments and blank lines: the line is the file's, not a re-encoding's.
+	write("mine.yaml", "# my scenario\n\nbase: bear\nname: mine   # mine\n\nfleet: {pool_fee_pct: 2,\n  pue: 9}\n")
+	if _, err := LoadSpec(spec); err == nil || !strings.Contains(err.Error(), "line 1: base:") || !strings.Contains(err.Error(), "mine.yaml: line 7: fleet.pue") {
+		t.Fatalf("bad base file: %v", err)
+	}
+}
