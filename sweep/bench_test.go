@@ -47,21 +47,10 @@ func benchLocal(b *testing.B, engine string, tasks int) {
 	var blocks int64
 	cpu0 := cpuSeconds()
 	for b.Loop() {
-		parts := make([]*Result, tasks)
-		var wg sync.WaitGroup
-		for i := range tasks {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r, err := s.RunTask(context.Background(), i, tasks, 1)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				parts[i] = r
-			}()
+		parts, err := s.RunLocal(context.Background(), tasks, tasks, nil)
+		if err != nil {
+			b.Fatal(err)
 		}
-		wg.Wait()
 		m, err := Merge(parts)
 		if err != nil {
 			b.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -265,34 +264,11 @@ func newSweepLocalCmd() *cobra.Command {
 }
 
 func runLocal(cmd *cobra.Command, s *sweep.Spec, tasks, workers int, out string) (*sweep.Result, error) {
-	parts := make([]*sweep.Result, tasks)
-	errs := make([]error, tasks)
-	next := make(chan int)
-	var wg sync.WaitGroup
 	bar := newProgressBar(cmd, int64(tasks), "sweep tasks")
-	var mu sync.Mutex
-	for range min(workers, tasks) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				parts[i], errs[i] = s.RunTask(cmd.Context(), i, tasks, 1)
-				mu.Lock()
-				_ = bar.Add(1)
-				mu.Unlock()
-			}
-		}()
-	}
-	for i := range tasks {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	parts, err := s.RunLocal(cmd.Context(), tasks, workers, func() { _ = bar.Add(1) })
 	_ = bar.Finish()
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("task %d: %w", i, err)
-		}
+	if err != nil {
+		return nil, err
 	}
 	if out != "" {
 		if err := os.MkdirAll(out, 0o755); err != nil {
