@@ -1,6 +1,8 @@
 package sweep
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -28,5 +30,42 @@ func FuzzParseSpec(f *testing.F) {
 				t.Fatalf("cell %d has %d values for %d axes", c, len(s.CellValues(c)), len(s.Axes))
 			}
 		}
+	})
+}
+
+// FuzzReadResult: a result file of any bytes is read, merged and
+// summarised without a panic.
+func FuzzReadResult(f *testing.F) {
+	s, err := ParseSpec([]byte(smallSpec), nil, "seed", "")
+	if err != nil {
+		f.Fatal(err)
+	}
+	one := &Result{Version: resultVersion, SpecHash: s.Hash(), SpecDoc: s.specDoc, Task: 0, Tasks: 1}
+	for c := range s.Cells() {
+		one.Cells = append(one.Cells, &CellResult{Cell: c, From: 0, To: 7,
+			MinSecurityBudgetUSDPerDay: make([]float64, 7), FinalHashrateHs: make([]float64, 7),
+			AIHashrateConvertedHs: make([]float64, 7), FirstDayBelowBreakeven: make([]int32, 7)})
+	}
+	b, err := one.Encode()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add(b[:len(b)/2])
+	f.Add([]byte("not gob"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := filepath.Join(dir, "r.gob")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r, err := ReadResultFile(p)
+		if err != nil {
+			return
+		}
+		if m, err := Merge([]*Result{r}); err == nil {
+			m.Stats()
+		}
+		r.Stats()
 	})
 }

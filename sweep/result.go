@@ -71,7 +71,31 @@ func ReadResultFile(path string) (*Result, error) {
 	if r.Version != resultVersion {
 		return nil, fmt.Errorf("%s: sweep result format %d, this hashfall reads %d", path, r.Version, resultVersion)
 	}
+	if err := r.check(); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
 	return &r, nil
+}
+
+// check verifies what readers index by: the task number, and each cell's
+// per-path slices matching its path range, cells in increasing order.
+func (r *Result) check() error {
+	if r.Tasks < 1 || r.Tasks > MaxTasks || r.Task < 0 || r.Task >= r.Tasks {
+		return fmt.Errorf("task %d of %d is out of range", r.Task, r.Tasks)
+	}
+	for k, c := range r.Cells {
+		if c == nil {
+			return fmt.Errorf("cell entry %d is empty", k)
+		}
+		n := c.To - c.From
+		if c.From < 0 || n < 0 || len(c.MinSecurityBudgetUSDPerDay) != n || len(c.FinalHashrateHs) != n || len(c.AIHashrateConvertedHs) != n || len(c.FirstDayBelowBreakeven) != n {
+			return fmt.Errorf("cell %d paths %d..%d: the per-path figures do not match the range", c.Cell, c.From, c.To-1)
+		}
+		if k > 0 && (c.Cell < r.Cells[k-1].Cell || (c.Cell == r.Cells[k-1].Cell && c.From < r.Cells[k-1].To)) {
+			return fmt.Errorf("cell %d paths from %d: out of order", c.Cell, c.From)
+		}
+	}
+	return nil
 }
 
 // Spec re-parses the spec the result was run from.

@@ -63,6 +63,14 @@ func (r *Result) Stats() (*Spec, []CellStats, error) {
 	if r.Tasks != 1 || len(r.Cells) != spec.Cells() {
 		return nil, nil, fmt.Errorf("task %d of %d is part of a sweep; merge the tasks first", r.Task, r.Tasks)
 	}
+	if err := r.check(); err != nil {
+		return nil, nil, err
+	}
+	for k, c := range r.Cells {
+		if c.Cell != k || c.From != 0 || c.To != spec.Paths {
+			return nil, nil, fmt.Errorf("cell entry %d holds cell %d paths %d..%d, not all %d paths of cell %d; merge the tasks first", k, c.Cell, c.From, c.To-1, spec.Paths, k)
+		}
+	}
 	start, _ := time.Parse(time.DateOnly, spec.StartDate)
 	out := make([]CellStats, len(r.Cells))
 	for i, c := range r.Cells {
