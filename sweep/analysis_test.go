@@ -116,3 +116,48 @@ func TestGridValuesAreTheDecimalsUsersType(t *testing.T) {
 		}
 	}
 }
+
+// For an additive y = f(x_1) + g(x_2) + h(x_3) on a full grid the
+// first-order Sobol indices are Var f / Var y, Var g / Var y, Var h / Var y
+// (population variances over the grid values) and sum to 1 (Sobol 1993).
+func TestSobolFirstOrderOfAnAdditiveFunction(t *testing.T) {
+	s := gridSpec(t)
+	f := func(x float64) float64 { return 10 * x * x }
+	g := func(x float64) float64 { return math.Exp(-3 * x) }
+	h := func(x float64) float64 { return 2 * x }
+	stats := make([]CellStats, s.Cells())
+	for c := range stats {
+		v := s.CellValues(c)
+		stats[c].HashrateP50Hs = f(v[0]) + g(v[1]) + h(v[2])
+	}
+	popVar := func(fn func(float64) float64, xs []float64) float64 {
+		ys := make([]float64, len(xs))
+		for i, x := range xs {
+			ys[i] = fn(x)
+		}
+		m := stat.Mean(ys, nil)
+		v := 0.0
+		for _, y := range ys {
+			v += (y - m) * (y - m)
+		}
+		return v / float64(len(ys))
+	}
+	vf := popVar(f, []float64{0.1, 0.2, 0.4})
+	vg := popVar(g, []float64{0, 0.25, 0.5, 0.75, 1})
+	vh := popVar(h, []float64{-0.2, 0.2})
+	want := []float64{vf / (vf + vg + vh), vg / (vf + vg + vh), vh / (vf + vg + vh)}
+	sens, err := Sensitivities(s, stats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for i, se := range sens {
+		if se.SobolFirstOrder == nil || math.Abs(*se.SobolFirstOrder-want[i]) > 1e-12 {
+			t.Fatalf("%s: S1 %v, want %g", se.Axis, se.SobolFirstOrder, want[i])
+		}
+		sum += *se.SobolFirstOrder
+	}
+	if math.Abs(sum-1) > 1e-12 {
+		t.Fatalf("first-order indices of an additive function sum to %g", sum)
+	}
+}

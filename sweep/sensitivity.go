@@ -21,6 +21,12 @@ type Sensitivity struct {
 	// RSquared is the linear model's R² for the metric; when it is near 1,
 	// SRC² splits the variance of y between the axes.
 	RSquared float64 `json:"r_squared" table:"%.3f"`
+	// SobolFirstOrder is the main-effect index Var(E[y | x_a]) / Var(y)
+	// read off a full grid, where every value of x_a meets the same
+	// combinations of the others: the variance of the means of y at each
+	// value of x_a over the variance of y (population variances). Null for
+	// a Latin hypercube.
+	SobolFirstOrder *float64 `json:"sobol_first_order" table:"%.3f"`
 }
 
 // Sensitivities regresses each metric on the axes over the cells
@@ -73,8 +79,31 @@ func Sensitivities(spec *Spec, stats []CellStats) ([]Sensitivity, error) {
 		}
 		r2 := 1 - ssRes/ssTot
 		for a := range k {
-			out = append(out, Sensitivity{Metric: m, Axis: spec.Axes[a].Key, SRC: beta.AtVec(a+1) * sdX[a] / sdY, RSquared: r2})
+			se := Sensitivity{Metric: m, Axis: spec.Axes[a].Key, SRC: beta.AtVec(a+1) * sdX[a] / sdY, RSquared: r2}
+			if spec.Design == DesignGrid {
+				s1 := mainEffect(spec, a, y, mean, ssTot/float64(n))
+				se.SobolFirstOrder = &s1
+			}
+			out = append(out, se)
 		}
 	}
 	return out, nil
+}
+
+// mainEffect is Var(E[y | x_a]) / Var(y) on a full grid: each of the axis's
+// values is met by the same number of cells, so E[y | x_a = v] is the mean
+// over the cells at v and the outer variance weighs the values equally.
+func mainEffect(spec *Spec, a int, y []float64, mean, varY float64) float64 {
+	sums := map[float64]float64{}
+	counts := map[float64]int{}
+	for c, v := range spec.cells {
+		sums[v[a]] += y[c]
+		counts[v[a]]++
+	}
+	v := 0.0
+	for x, s := range sums {
+		d := s/float64(counts[x]) - mean
+		v += d * d
+	}
+	return v / float64(len(sums)) / varY
 }

@@ -373,7 +373,7 @@ Other axes are held at their first grid value unless --fix KEY=V.`,
 func newSweepSensitivityCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "sensitivity DIR|MERGED.gob",
-		Short: "Which axes move each result most: standardised regression coefficients over the cells",
+		Short: "Which axes move each result most: standardised regression coefficients and first-order Sobol indices over the cells",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			r, err := readSweepResult(args[0])
@@ -391,7 +391,7 @@ func newSweepSensitivityCmd() *cobra.Command {
 			if format, _ := formatOf(cmd); format == output.CSV {
 				return emit(cmd, sens)
 			}
-			notes := append([]string{"src: standardised regression coefficient, β·sd(axis)/sd(metric), of a linear fit over the cells; r_squared near 1 means the linear fit explains the metric"}, sweep.Notes(spec)...)
+			notes := append([]string{"src: standardised regression coefficient, β·sd(axis)/sd(metric), of a linear fit over the cells; r_squared near 1 means the linear fit explains the metric", "sobol_first_order (grid designs): Var(E[metric | axis]) / Var(metric) over the cells, the share of the metric's variance the axis explains alone"}, sweep.Notes(spec)...)
 			return emit(cmd, output.Document{Title: "hashfall sweep sensitivity", Notes: notes, Sections: []output.Section{{Name: "sensitivity", Data: sens}}})
 		},
 	}
