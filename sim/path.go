@@ -104,6 +104,7 @@ type dayRecord struct {
 	aiMWConverted           float64 // site MW converted to AI/HPC so far (hashrate gone)
 	aiMWOnline              float64 // converted MW whose conversion delay has passed
 	aiCapexUSD              float64 // conversion capex spent so far
+	aiHsConverted           float64 // hashrate of the cohorts converted to AI so far, H/s
 }
 
 // pathEvents are one path's event flags over the horizon.
@@ -169,7 +170,7 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 				}
 				if c.aiDays >= max(s.AI.ForDays, 1) {
 					c.gone = true
-					conversions = append(conversions, conversion{day: day, mw: c.powerW * pue / 1e6})
+					conversions = append(conversions, conversion{day: day, mw: c.powerW * pue / 1e6, hs: c.hashrateHs})
 					continue
 				}
 			}
@@ -257,6 +258,7 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 		rec.salesBTCPerDay = soldBTC
 		for _, cv := range conversions {
 			rec.aiMWConverted += cv.mw
+			rec.aiHsConverted += cv.hs
 			if day-cv.day >= s.AI.DelayDays {
 				rec.aiMWOnline += cv.mw
 			}
@@ -286,6 +288,7 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 type conversion struct {
 	day int
 	mw  float64
+	hs  float64 // the site's hashrate when it stopped mining, H/s
 }
 
 // deliver adds newly delivered machines. Deliveries within 30 days of an
