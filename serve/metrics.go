@@ -76,8 +76,8 @@ var (
 	descHashpriceBTC     = desc("hashprice_btc_per_ph_day", "Expected revenue of 1 PH/s for one day, BTC.")
 	descPrice            = desc("price_usd", "BTC price in USD the state uses.")
 	descPriceAge         = desc("price_age_seconds", "Age of the BTC price the state uses.")
-	descRetargetChange   = desc("next_retarget_change_ratio", "Forecast change of the next difficulty adjustment, as a ratio (0.05 = +5%), by quantile.", "quantile")
-	descRetargetTime     = desc("next_retarget_timestamp_seconds", "Forecast time of the next difficulty adjustment, Unix seconds, by quantile.", "quantile")
+	descRetargetChange   = desc("next_retarget_change_ratio", "Forecast change of the next difficulty adjustment, as a ratio (0.05 = +5%), by percentile (5, 50, 95).", "percentile")
+	descRetargetTime     = desc("next_retarget_timestamp_seconds", "Forecast time of the next difficulty adjustment, Unix seconds, by percentile (5, 50, 95).", "percentile")
 	descRetargetHeight   = desc("next_retarget_height", "Height of the first block at the next difficulty.")
 	descBudget           = desc("security_budget_usd_per_day", "What the network pays miners per day at the target block rate, USD.")
 	descAttack           = desc("attack51_build_cost_usd", "Cost to build as much hashrate again as the network (hardware ASSUMED per TH plus a day's energy), USD.")
@@ -129,7 +129,7 @@ func (c stateCollector) Collect(ch chan<- prometheus.Metric) {
 			name   string
 			change float64
 			timeS  int64
-		}{{"0.05", f.ChangeP5Pct, f.TimeP95S}, {"0.5", f.ChangeP50Pct, f.TimeP50S}, {"0.95", f.ChangeP95Pct, f.TimeP5S}} {
+		}{{"5", f.ChangeP5Pct, f.TimeP95S}, {"50", f.ChangeP50Pct, f.TimeP50S}, {"95", f.ChangeP95Pct, f.TimeP5S}} {
 			g(descRetargetChange, q.change/100, q.name)
 			g(descRetargetTime, float64(q.timeS), q.name)
 		}
