@@ -269,7 +269,6 @@ func (s *Server) handleMachines(w http.ResponseWriter, r *http.Request, st *Stat
 	}{s.meta(st), n.PriceUSD, site.PowerUSDPerKWh, site.PUE, site.PoolFeeFrac * 100, rows})
 }
 
-
 func (s *Server) handleHashrate(w http.ResponseWriter, r *http.Request, st *State) {
 	q := parseQuery(r.URL.RawQuery, "blocks", "height", "confidence")
 	blocks := q.integer("blocks", st.Options.HashrateBlocks, -1, keepBlocks)
@@ -471,4 +470,3 @@ func (s *Server) instrument(next http.Handler) http.Handler {
 		next.ServeHTTP(rec, r)
 	})
 }
-

@@ -139,4 +139,3 @@ func runSnapshot(ctx context.Context, srv *Server, price PriceSource, opts Optio
 		}
 	}
 }
-
