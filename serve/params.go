@@ -61,6 +61,9 @@ func (q *query) fail(name, format string, args ...any) {
 
 // printable keeps a client's parameter name short and one line in errors.
 func printable(s string) string {
+	if s == "" {
+		return `""`
+	}
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return '?'
