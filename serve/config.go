@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -29,10 +30,18 @@ type FileConfig struct {
 	Price             PriceConfig `yaml:"price"`
 }
 
-// PriceConfig chooses the price source.
+// PriceConfig chooses the price source: at most one of fixed, csv and
+// tickers.
 type PriceConfig struct {
 	// Fixed is a constant USD price.
 	Fixed float64 `yaml:"fixed"`
+	// CSV is a price file in any `hashfall import prices` layout, re-read
+	// when it changes; its last close is the price.
+	CSV string `yaml:"csv"`
+	// Tickers names public exchange tickers (kraken, coinbase, bitstamp);
+	// the price is the median of those that answered within MaxAgeSeconds.
+	Tickers       []string `yaml:"tickers"`
+	MaxAgeSeconds float64  `yaml:"max_age_seconds"`
 	// PollSeconds is how often the source is asked (default 60).
 	PollSeconds float64 `yaml:"poll_seconds"`
 }
@@ -51,6 +60,12 @@ func LoadConfig(path string) (*FileConfig, error) {
 	}
 	if c.PowerUSDPerKWh < 0 || (c.PUE != 0 && c.PUE < 1) || c.Price.Fixed < 0 || c.StaleAfterMinutes < 0 || c.Price.PollSeconds < 0 {
 		return nil, fmt.Errorf("%s: power_usd_per_kwh, price.fixed, stale_after_minutes and price.poll_seconds must be ≥ 0 and pue ≥ 1", path)
+	}
+	// Paths in the file are relative to the file.
+	for _, p := range []*string{&c.TokenFile, &c.Price.CSV} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(filepath.Dir(path), *p)
+		}
 	}
 	return &c, nil
 }
@@ -98,8 +113,34 @@ func (c *FileConfig) pricePoll() time.Duration {
 // PriceSource builds the configured source; nil means the store's latest
 // imported price, or the snapshot's.
 func (c *FileConfig) PriceSource() (PriceSource, error) {
-	if c.Price.Fixed > 0 {
-		return FixedPrice(c.Price.Fixed), nil
+	p := c.Price
+	n := 0
+	for _, set := range []bool{p.Fixed > 0, p.CSV != "", len(p.Tickers) > 0} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return nil, fmt.Errorf("price: give one of fixed, csv and tickers")
+	}
+	switch {
+	case p.Fixed > 0:
+		return FixedPrice(p.Fixed), nil
+	case p.CSV != "":
+		return &CSVPrice{Path: p.CSV}, nil
+	case len(p.Tickers) > 0:
+		t := &Tickers{MaxAge: 5 * time.Minute}
+		if p.MaxAgeSeconds > 0 {
+			t.MaxAge = time.Duration(p.MaxAgeSeconds * float64(time.Second))
+		}
+		for _, name := range p.Tickers {
+			e, ok := Exchanges[name]
+			if !ok {
+				return nil, fmt.Errorf("price.tickers: unknown exchange %q (want kraken, coinbase or bitstamp)", name)
+			}
+			t.Exchanges = append(t.Exchanges, e)
+		}
+		return t, nil
 	}
 	return nil, nil
 }

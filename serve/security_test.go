@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -226,5 +228,25 @@ func TestNonLoopbackListen(t *testing.T) {
 		if IsLoopback(addr) != want {
 			t.Errorf("IsLoopback(%q) = %v", addr, !want)
 		}
+	}
+}
+
+// The token comes from the config's token_file, else $HASHFALL_TOKEN;
+// a short one is refused.
+func TestTokenFromFileOrEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "token"), []byte(testToken+"\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "short"), []byte("abc\n"), 0o600)
+	c := &FileConfig{TokenFile: filepath.Join(dir, "token")}
+	if tok, err := c.Token(); err != nil || tok != testToken {
+		t.Errorf("file: %q %v", tok, err)
+	}
+	c.TokenFile = filepath.Join(dir, "short")
+	if _, err := c.Token(); err == nil {
+		t.Errorf("short token accepted")
+	}
+	t.Setenv(TokenEnv, "from-the-environment-0123")
+	if tok, _ := (&FileConfig{}).Token(); tok != "from-the-environment-0123" {
+		t.Errorf("env: %q", tok)
 	}
 }
