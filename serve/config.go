@@ -26,8 +26,9 @@ type FileConfig struct {
 	PUE            float64 `yaml:"pue"`
 	// StaleAfterMinutes marks the state stale when the node has not
 	// confirmed it for this long (default 10).
-	StaleAfterMinutes float64     `yaml:"stale_after_minutes"`
-	Price             PriceConfig `yaml:"price"`
+	StaleAfterMinutes float64      `yaml:"stale_after_minutes"`
+	Price             PriceConfig  `yaml:"price"`
+	Alerts            AlertsConfig `yaml:"alerts"`
 }
 
 // PriceConfig chooses the price source: at most one of fixed, csv and
@@ -60,6 +61,11 @@ func LoadConfig(path string) (*FileConfig, error) {
 	}
 	if c.PowerUSDPerKWh < 0 || (c.PUE != 0 && c.PUE < 1) || c.Price.Fixed < 0 || c.StaleAfterMinutes < 0 || c.Price.PollSeconds < 0 {
 		return nil, fmt.Errorf("%s: power_usd_per_kwh, price.fixed, stale_after_minutes and price.poll_seconds must be ≥ 0 and pue ≥ 1", path)
+	}
+	for i := range c.Alerts.Rules {
+		if err := c.Alerts.Rules[i].Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
 	}
 	// Paths in the file are relative to the file.
 	for _, p := range []*string{&c.TokenFile, &c.Price.CSV} {

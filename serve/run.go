@@ -73,6 +73,12 @@ func Run(ctx context.Context, o RunOptions) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	flushAlerts, err := startAlerts(ctx, srv, cfg.Alerts, opts.Catalog, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer flushAlerts()
 	done := make(chan error, 1)
 	if o.DBPath == "" {
 		if fleet != nil {
