@@ -60,7 +60,9 @@ func (r *Rule) Validate() error {
 	if r.Name == "" {
 		r.Name = r.Kind
 	}
-	bad := func(f string, args ...any) error { return fmt.Errorf("alert %q: "+f, append([]any{r.Name}, args...)...) }
+	bad := func(f string, args ...any) error {
+		return fmt.Errorf("alert %q: "+f, append([]any{r.Name}, args...)...)
+	}
 	if math.IsNaN(r.Threshold) || math.IsInf(r.Threshold, 0) || r.Hysteresis < 0 || r.ForMinutes < 0 || r.Minutes < 0 {
 		return bad("threshold must be finite; hysteresis, for_minutes and minutes ≥ 0")
 	}
