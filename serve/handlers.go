@@ -57,16 +57,23 @@ func (s *Server) routes() {
 
 	s.mempoolRoutes()
 
-	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "no such endpoint: see /api/v1/ routes in serve/doc.go")
-	})
-	if s.cfg.Web != nil {
-		m.Handle("GET /", s.cfg.Web)
-	} else {
-		m.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+	// Everything else: the dashboard for GET, JSON errors for the rest
+	// (one catch-all, since "GET /" and "/api/" would conflict in the mux).
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/api/"):
+			writeError(w, http.StatusNotFound, "no such endpoint or method: see the /api/v1/ routes in serve/doc.go")
+		case r.Method != http.MethodGet && r.Method != http.MethodHead:
+			w.Header().Set("Allow", "GET, HEAD")
+			writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+		case s.cfg.Web != nil:
+			s.cfg.Web.ServeHTTP(w, r)
+		case r.URL.Path == "/":
 			writeJSON(w, http.StatusOK, map[string]string{"service": "hashfall serve", "api": "/api/v1/"})
-		})
-	}
+		default:
+			writeError(w, http.StatusNotFound, "not found")
+		}
+	})
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -255,4 +256,27 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(filepath.Dir(liveStoreOnce.path))
 	}
 	os.Exit(code)
+}
+
+// The dashboard is mounted at / for GET; other methods and unknown API
+// paths get JSON errors, never the dashboard or a plain-text mux error.
+func TestWebMountedAtRoot(t *testing.T) {
+	web := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "dashboard "+r.URL.Path) })
+	s := New(Config{Web: web})
+	s.Publish(SnapshotState(DefaultOptions(), nil, time.Now()))
+	if code, _, body := get(t, s.Handler(), "/machines.html"); code != 200 || body != "dashboard /machines.html" {
+		t.Errorf("GET page: %d %q", code, body)
+	}
+	if code, _, body := get(t, s.Handler(), "/api/v1/hashprice"); code != 200 || !strings.Contains(body, "usd_per_ph_day") {
+		t.Errorf("API shadowed by the dashboard: %d", code)
+	}
+	for _, method := range []string{"POST", "DELETE"} {
+		for _, path := range []string{"/", "/api/v1/network", "/api/v2/x"} {
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, httptest.NewRequest(method, path, nil))
+			if rec.Code < 400 || rec.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("%s %s: %d %s", method, path, rec.Code, rec.Header().Get("Content-Type"))
+			}
+		}
+	}
 }

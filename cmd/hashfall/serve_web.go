@@ -1,6 +1,10 @@
 package main
 
-import "net/http"
+import (
+	"net/http"
 
-// webHandler is the dashboard mounted at /; nil until serve/web exists.
-func webHandler() http.Handler { return nil }
+	"github.com/hashfall/hashfall/serve/web"
+)
+
+// webHandler is the embedded dashboard serve mounts at /.
+func webHandler() http.Handler { return web.Handler() }
