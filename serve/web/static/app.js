@@ -19,9 +19,12 @@
 
   // ---- number formats (the raw value goes in data-value for tests) ----
   const nf = (d) => new Intl.NumberFormat("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+  // Figures beyond a trillion (regtest difficulty makes hashprice absurd)
+  // are shown in exponent form so that they fit a phone screen.
+  const huge = (v) => Math.abs(v) >= 1e12;
   hf.fmt = {
-    usd: (v, d = 2) => "$" + nf(d).format(v),
-    num: (v, d = 2) => nf(d).format(v),
+    usd: (v, d = 2) => (huge(v) ? "$" + v.toExponential(3) : "$" + nf(d).format(v)),
+    num: (v, d = 2) => (huge(v) ? v.toExponential(3) : nf(d).format(v)),
     pct: (v, d = 2) => (v > 0 ? "+" : "") + nf(d).format(v) + "%",
     btc: (v) => nf(8).format(v) + " BTC",
     ehs: (v) => nf(1).format(v / 1e18) + " EH/s",

@@ -14,6 +14,9 @@
     h.textContent = title;
     const wrap = document.createElement("div");
     wrap.className = "table-wrap";
+    wrap.tabIndex = 0;
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", title + " table");
     const t = document.createElement("table");
     const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => typeof rows[0][k] !== "object" || rows[0][k] === null);
     const head = t.createTHead().insertRow();
