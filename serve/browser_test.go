@@ -385,4 +385,12 @@ func TestDashboardSnapshotInBrowser(t *testing.T) {
 	browsertest.CheckNotBlank(t, "network-snapshot-1440", p.Screenshot(t, out, "network-snapshot-1440"))
 	p.CheckNoHorizontalOverflow(t)
 	p.CheckClean(t)
+
+	m := b.NewPage(t, 390, 844)
+	m.Open(t, srv.URL+"/machines", "#machines-table")
+	m.WaitJS(t, 20*time.Second, `document.querySelectorAll("#machines-table tbody tr.underwater").length > 0`)
+	checkMachines(t, machineRows(t, m), srv.URL+"/api/v1/machines")
+	browsertest.CheckNotBlank(t, "machines-snapshot-390", m.Screenshot(t, out, "machines-snapshot-390"))
+	m.CheckNoHorizontalOverflow(t)
+	m.CheckClean(t)
 }

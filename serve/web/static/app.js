@@ -26,11 +26,21 @@
     usd: (v, d = 2) => (huge(v) ? "$" + v.toExponential(3) : "$" + nf(d).format(v)),
     num: (v, d = 2) => (huge(v) ? v.toExponential(3) : nf(d).format(v)),
     pct: (v, d = 2) => (v > 0 ? "+" : "") + nf(d).format(v) + "%",
-    btc: (v) => nf(8).format(v) + " BTC",
-    ehs: (v) => nf(1).format(v / 1e18) + " EH/s",
-    diffT: (v) => nf(2).format(v / 1e12) + " T",
+    btc: (v) => (huge(v) ? v.toExponential(3) : nf(8).format(v)) + " BTC",
+    ehs: (v) => { const p = hf.si(v); return hf.fmt.sig(v / p.div) + " " + p.prefix + "H/s"; },
+    diffT: (v) => { const p = hf.si(v); return hf.fmt.sig(v / p.div) + (p.prefix ? " " + p.prefix : ""); },
+    sig: (v) => (huge(v) ? v.toExponential(3) : new Intl.NumberFormat("en-US", { maximumSignificantDigits: 4 }).format(v)),
     date: (s) => { const d = new Date(s); return isNaN(d) ? "–" : d.toISOString().slice(0, 16).replace("T", " "); },
     day: (s) => new Date(s).toISOString().slice(0, 10),
+  };
+
+  // si picks the SI prefix that puts v in [1, 1000): mainnet hashrate is in
+  // EH/s and its difficulty in T, a regtest node's in H/s and units.
+  const prefixes = ["", "k", "M", "G", "T", "P", "E", "Z", "Y"];
+  hf.si = function (v) {
+    let i = 0;
+    while (i < prefixes.length - 1 && Math.abs(v) >= 1000 ** (i + 1)) i++;
+    return { prefix: prefixes[i], div: 1000 ** i };
   };
 
   // put writes a formatted value into the element #id and its raw value
@@ -204,6 +214,14 @@
     };
     csv.onclick = () => download(id + ".csv", new Blob([hf.csv(spec, data)], { type: "text/csv" }));
     hf.charts[id] = { u, spec, data };
+    // Follow the layout: a chart drawn before its grid cell settled, or a
+    // window resized, gets the width of its box.
+    if (window.ResizeObserver) {
+      new ResizeObserver(() => {
+        const w = plot.clientWidth;
+        if (w > 0 && Math.abs(w - u.width) > 1) u.setSize({ width: w, height: u.height });
+      }).observe(plot);
+    }
     return u;
   };
 
@@ -218,18 +236,6 @@
     }
     return lines.join("\n") + "\n";
   };
-
-  let resizeTimer = 0;
-  window.addEventListener("resize", () => {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => {
-      for (const k in hf.charts) {
-        const ch = hf.charts[k];
-        const w = ch.u.root.parentElement.clientWidth;
-        if (w > 0) ch.u.setSize({ width: w, height: ch.u.height });
-      }
-    }, 150);
-  });
 
   // benchChart times drawing n points of a 1-year hashrate-like series into
   // a detached chart (the browser tests read it; the data is SYNTHETIC).

@@ -100,30 +100,33 @@
     else {
       const rows = hr.history;
       const xs = rows.map((r) => Date.parse(r.day) / 1000);
-      const eh = (v) => (v == null ? null : v / 1e18);
+      const hu = hf.si(Math.max(...rows.map((r) => r.hashrate_hs)));
+      const du = hf.si(Math.max(...rows.map((r) => r.difficulty)));
+      const eh = (v) => (v == null ? null : v / hu.div);
       const data = [xs, rows.map((r) => eh(r.hashrate_hs))];
       const series = [{ label: "unbiased (blocks' work / 24 h)" }];
-      const csv = ["day", "hashrate_eh_s"];
+      const unit = hu.prefix + "H/s";
+      const csv = ["day", "hashrate_" + unit.toLowerCase().replace("/", "_")];
       let bands;
       if (rows.length && rows[0].ci_low_hs != null) {
         data.push(rows.map((r) => eh(r.ci_high_hs)), rows.map((r) => eh(r.ci_low_hs)));
         series.push({ label: "95% high", color: c.band2, width: 1 }, { label: "95% low", color: c.band2, width: 1 });
-        csv.push("ci_high_eh_s", "ci_low_eh_s");
+        csv.push(csv[1] + "_ci_high", csv[1] + "_ci_low");
         bands = [[2, 3, c.band]];
       }
       if (rows.length && rows[0].getnetworkhashps_hs != null) {
         data.push(rows.map((r) => eh(r.getnetworkhashps_hs)));
         series.push({ label: "Core getnetworkhashps", color: c.s2, width: 1.5, dash: [6, 4] });
-        csv.push("getnetworkhashps_eh_s");
+        csv.push(csv[1] + "_getnetworkhashps");
       }
       hf.chart("chart-hashrate", {
-        title: "Hashrate", x: { label: "day (UTC)", time: true }, y: { label: "EH/s", fmt: (v) => f.num(v, 1) + " EH/s", tick: (v) => f.num(v, 0) },
+        title: "Hashrate", x: { label: "day (UTC)", time: true }, y: { label: unit, fmt: (v) => f.sig(v) + " " + unit, tick: (v) => f.sig(v) },
         series, bands, csv,
       }, data);
       hf.chart("chart-difficulty", {
-        title: "Difficulty", x: { label: "day (UTC)", time: true }, y: { label: "difficulty (T = 10¹²)", fmt: (v) => f.num(v, 2) + " T", tick: (v) => f.num(v, 1) },
-        series: [{ label: "difficulty" }], csv: ["day", "difficulty_t"],
-      }, [xs, rows.map((r) => r.difficulty / 1e12)]);
+        title: "Difficulty", x: { label: "day (UTC)", time: true }, y: { label: "difficulty" + (du.prefix ? " (" + du.prefix + " = " + du.div.toExponential(0).replace("e+", "e") + ")" : ""), fmt: (v) => f.sig(v) + (du.prefix ? " " + du.prefix : ""), tick: (v) => f.sig(v) },
+        series: [{ label: "difficulty" }], csv: ["day", "difficulty" + (du.prefix ? "_" + du.prefix : "")],
+      }, [xs, rows.map((r) => r.difficulty / du.div)]);
     }
     hf.msg("history-msg", msgs.join(" · "));
   }
