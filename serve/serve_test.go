@@ -160,7 +160,7 @@ var liveStoreOnce struct {
 	err  error
 }
 
-func liveStorePath(t *testing.T) string {
+func liveStorePath(t testing.TB) string {
 	t.Helper()
 	blk := mainnetblk.Path(t)
 	liveStoreOnce.Do(func() {
@@ -191,7 +191,7 @@ func liveStorePath(t *testing.T) string {
 }
 
 // liveServer serves a copy of the mainnet store at a fixed price.
-func liveServer(t *testing.T, price float64) (*Server, *store.SQLite) {
+func liveServer(t testing.TB, price float64) (*Server, *store.SQLite) {
 	t.Helper()
 	st, err := store.OpenSQLite(liveStorePath(t))
 	if err != nil {
