@@ -9,6 +9,7 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
 	"github.com/hashfall/hashfall/chain"
+	"github.com/hashfall/hashfall/economics"
 	"github.com/hashfall/hashfall/plan"
 	"github.com/hashfall/hashfall/store"
 )
@@ -123,6 +124,9 @@ func (f *Follower) syncNode(ctx context.Context) error {
 }
 
 // tickPrice asks the price source; it reports whether the quote changed.
+// With no quote yet and none to be had (no source configured and no
+// prices imported, or the source failing at start), the price is the
+// snapshot's, labelled so, until a real one arrives.
 func (f *Follower) tickPrice(ctx context.Context) bool {
 	var q Quote
 	var err error
@@ -135,11 +139,20 @@ func (f *Follower) tickPrice(ctx context.Context) bool {
 		if ctx.Err() == nil {
 			f.log().Warn("price unavailable; keeping the last", "source", priceName(f.Price), "err", err.Error())
 		}
-		return false
+		if f.quote.USD > 0 {
+			return false
+		}
+		q = snapshotQuote()
 	}
 	changed := !sameQuote(q, f.quote)
 	f.quote = q
 	return changed
+}
+
+// snapshotQuote is the price of the embedded snapshot, labelled as such.
+func snapshotQuote() Quote {
+	snap := economics.Snapshot2026Feb
+	return Quote{USD: snap.Network.PriceUSD, Time: snap.AsOf, Source: "SNAPSHOT price of early February 2026 (no price source answered)"}
 }
 
 // sameQuote compares price and source: a fixed price re-quoted later is

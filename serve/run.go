@@ -3,10 +3,8 @@ package serve
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/hashfall/hashfall/chain"
@@ -63,9 +61,6 @@ func Run(ctx context.Context, o RunOptions) error {
 	listen := o.Listen
 	if listen == "" {
 		listen = DefaultListen
-	}
-	if !IsLoopback(listen) && token == "" {
-		fmt.Fprintf(os.Stderr, "hashfall: warning: --listen %s is not loopback and no token is configured\n", listen)
 	}
 	ln, err := listenTCP(listen)
 	if err != nil {

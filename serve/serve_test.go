@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
+	"net"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -279,4 +281,58 @@ func TestWebMountedAtRoot(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A store with blocks but no imported prices, and no price source, is
+// served at the snapshot's price, labelled so, instead of never getting
+// ready.
+func TestNoPriceFallsBackToLabelledSnapshotPrice(t *testing.T) {
+	st, err := store.OpenSQLite(liveStorePath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := New(Config{})
+	f := &Follower{Store: st, Options: DefaultOptions(), Server: s}
+	f.tickPrice(context.Background())
+	if err := f.rebuild(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	_, _, body := get(t, s.Handler(), "/api/v1/hashprice")
+	m := decode(t, body)
+	if m["price_usd"].(float64) != economics.Snapshot2026Feb.Network.PriceUSD || !strings.HasPrefix(m["price_source"].(string), "SNAPSHOT") || m["source"] != "LIVE" {
+		t.Errorf("%v", m)
+	}
+}
+
+// Listening beyond loopback with no token logs a warning at start.
+func TestNonLoopbackWithoutTokenWarns(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	s := New(Config{Log: slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))})
+	ln, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Skip("cannot bind 0.0.0.0 here")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Serve(ctx, ln, time.Second) }()
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "no token") {
+		t.Errorf("no warning: %q", logs.String())
+	}
+}
+
+type lockedWriter struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
