@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -248,5 +249,15 @@ func TestTokenFromFileOrEnvironment(t *testing.T) {
 	t.Setenv(TokenEnv, "from-the-environment-0123")
 	if tok, _ := (&FileConfig{}).Token(); tok != "from-the-environment-0123" {
 		t.Errorf("env: %q", tok)
+	}
+}
+
+// A value JSON cannot carry becomes a one-line 500, never a 200 with a
+// truncated body.
+func TestNonFiniteValueIsA500(t *testing.T) {
+	rec := httptest.NewRecorder()
+	writeJSON(rec, 200, map[string]float64{"x": math.NaN()})
+	if rec.Code != 500 || strings.Count(rec.Body.String(), "\n") != 1 || !strings.Contains(rec.Body.String(), `"error"`) {
+		t.Fatalf("%d %q", rec.Code, rec.Body.String())
 	}
 }

@@ -203,13 +203,19 @@ func IsLoopback(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// writeJSON writes v as one JSON document.
+// writeJSON writes v as one JSON document. It is encoded before anything
+// is sent, so a value JSON cannot carry (NaN, ±Inf) becomes a clean 500
+// rather than a 200 with a truncated body.
 func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		code = http.StatusInternalServerError
+		b = []byte(`{"error":"internal error: a value could not be encoded"}`)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	_ = enc.Encode(v)
+	_, _ = w.Write(append(b, '\n'))
 }
 
 // apiError is every error a client sees: one line of JSON, naming the
