@@ -71,11 +71,14 @@
 //	GET /api/v1/fleet/status          (with --fleet; else 404) groups[], sites[], totals{}
 //	                                  as `hashfall fleet status --format json`
 //	GET /api/v1/alerts                alerts[{rule, kind, state, value, threshold, since, message}]
-//	POST /api/v1/simulate             bearer token; body: a built-in scenario name or YAML
-//	                                  (≤ 1 MiB); ?paths=&horizon_days=&seed=
-//	                                  → 202 {id, status, cached}
-//	GET /api/v1/jobs/{id}             {id, status: queued|running|done|failed, progress 0-1,
-//	                                  error?, summary? (as simulate --format json)}
+//	POST /api/v1/simulate             bearer token; body: a built-in scenario name (default, bear,
+//	                                  ai-pivot, exogenous) or scenario YAML (≤ 1 MiB; no bootstrap
+//	                                  price files); ?paths=1..2000 (500) &horizon_days=1..1095
+//	                                  &seed= &engine=fast|block → 202 Job (Location: /api/v1/jobs/{id});
+//	                                  the same body, options and seed again → the cached Job
+//	GET /api/v1/jobs/{id}             Job {id, status: queued|running|done|failed, progress 0-1,
+//	                                  cached, scenario, paths, horizon_days, seed, error?,
+//	                                  summary? (as simulate --format json), created, finished?}
 //
 // mempool.space-compatible mining endpoints (mempool's key names and units;
 // interval words 24h 3d 1w 1m 3m 6m 1y 2y 3y all) are listed in mempool.go.
