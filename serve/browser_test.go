@@ -1,8 +1,11 @@
 package serve
 
 import (
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -14,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/hashfall/hashfall/internal/browsertest"
 	"github.com/hashfall/hashfall/internal/btcdtest"
@@ -207,6 +211,113 @@ func TestDashboardInBrowser(t *testing.T) {
 		browsertest.CheckNotBlank(t, "simulate-run-1440", p.Screenshot(t, out, "simulate-run-1440"))
 		p.CheckNoHorizontalOverflow(t)
 		p.CheckClean(t)
+	})
+
+	t.Run("keyboard", func(t *testing.T) {
+		p := b.NewPage(t, 1440, 900)
+		allowNoPriceHistory(p)
+		p.Open(t, ln.base+"/", "#hashprice-usd")
+		p.WaitJS(t, 20*time.Second, loaded+` && document.querySelectorAll("canvas").length >= 2`)
+		order := p.TabOrder(t, 25, nil)
+		at := func(want string) int {
+			for i, d := range order {
+				if strings.HasPrefix(d, want) {
+					return i
+				}
+			}
+			t.Errorf("Tab never reaches %q: %v", want, order)
+			return -1
+		}
+		if order[0] != "a:Skip to content" {
+			t.Errorf("first Tab stop %q, want the skip link", order[0])
+		}
+		at("a:Machines")
+		at("button:Download Hashrate as CSV")
+		if at("button:1m") >= 0 {
+			p.Open(t, ln.base+"/", "#hashprice-usd") // focus back to the top
+			p.WaitJS(t, 20*time.Second, loaded)
+			p.TabOrder(t, 25, func(d string) bool { return d == "button:1m" })
+			p.Press(t, kb.Enter)
+			p.WaitJS(t, 10*time.Second, `document.querySelector('[data-range="30"]').getAttribute("aria-pressed") === "true"`)
+		}
+
+		m := b.NewPage(t, 1440, 900)
+		m.Open(t, ln.base+"/machines", "#machines-table")
+		m.WaitJS(t, 20*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0`)
+		order = m.TabOrder(t, 30, func(d string) bool { return d == "button:Model" })
+		if order[len(order)-1] != "button:Model" {
+			t.Fatalf("Tab never reaches the Model column's sort button: %v", order)
+		}
+		m.Press(t, kb.Enter)
+		m.WaitJS(t, 5*time.Second, `document.querySelector('th[data-key="model"]').getAttribute("aria-sort") === "ascending"`)
+		var first, second string
+		m.Eval(t, `document.querySelector("#machines-table tbody tr:nth-child(1) td").textContent`, &first)
+		m.Eval(t, `document.querySelector("#machines-table tbody tr:nth-child(2) td").textContent`, &second)
+		if strings.Compare(first, second) > 0 {
+			t.Errorf("sorted by model, yet %q comes before %q", first, second)
+		}
+		p.CheckClean(t)
+		m.CheckClean(t)
+	})
+
+	t.Run("chart downloads", func(t *testing.T) {
+		p := b.NewPage(t, 1440, 900)
+		allowNoPriceHistory(p)
+		dir := t.TempDir()
+		p.AllowDownloads(t, dir)
+		p.Open(t, ln.base+"/", "#hashprice-usd")
+		p.WaitJS(t, 20*time.Second, `document.querySelector("#chart-hashrate canvas")`)
+		p.Run(t, 10*time.Second, chromedp.Click(`#chart-hashrate button[aria-label$="CSV"]`, chromedp.ByQuery))
+		rows, err := csv.NewReader(strings.NewReader(string(browsertest.WaitFile(t, dir, "chart-hashrate.csv", 10*time.Second)))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hist struct {
+			History []struct {
+				Day        string  `json:"day"`
+				HashrateHs float64 `json:"hashrate_hs"`
+			} `json:"history"`
+		}
+		apiJSON(t, ln.base+"/api/v1/hashrate/history?interval=day", &hist)
+		if len(rows) != len(hist.History)+1 || rows[0][0] != "day" || !strings.HasPrefix(rows[0][1], "hashrate_") {
+			t.Fatalf("CSV %v, API %d days", rows, len(hist.History))
+		}
+		// Regtest hashrate is under 1 kH/s, so the chart's unit is H/s and
+		// the CSV holds the API's numbers unscaled.
+		for i, h := range hist.History {
+			v, _ := strconv.ParseFloat(rows[i+1][1], 64)
+			d, _ := time.Parse(time.RFC3339, h.Day)
+			if v != h.HashrateHs || !strings.HasPrefix(rows[i+1][0], d.UTC().Format("2006-01-02")) {
+				t.Errorf("CSV row %v, API %s %v", rows[i+1], h.Day, h.HashrateHs)
+			}
+		}
+		p.Run(t, 10*time.Second, chromedp.Click(`#chart-hashrate button[aria-label$="PNG"]`, chromedp.ByQuery))
+		img, err := png.Decode(bytes.NewReader(browsertest.WaitFile(t, dir, "chart-hashrate.png", 10*time.Second)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		browsertest.CheckNotBlank(t, "chart-hashrate.png", img)
+		p.CheckClean(t)
+	})
+
+	t.Run("dark", func(t *testing.T) {
+		for _, pg := range []string{"/", "/machines"} {
+			p := b.NewPage(t, 390, 844)
+			allowNoPriceHistory(p)
+			p.Dark(t)
+			p.Open(t, ln.base+pg, "main h1")
+			p.WaitJS(t, 20*time.Second, loaded+` && document.querySelector("canvas")`)
+			var bg string
+			p.Eval(t, `getComputedStyle(document.body).backgroundColor`, &bg)
+			if bg != "rgb(15, 20, 25)" {
+				t.Errorf("%s in dark mode: body background %s", pg, bg)
+			}
+			name := "dark-" + strings.Trim(strings.ReplaceAll(pg, "/", ""), "-")
+			if pg == "/" {
+				name = "dark-network"
+			}
+			checkPage(t, p, out, name+"-390")
+		}
 	})
 
 	t.Run("new block without reload", func(t *testing.T) {
