@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/hashfall/hashfall/alert"
 	"github.com/hashfall/hashfall/internal/browsertest"
 	"github.com/hashfall/hashfall/internal/btcdtest"
 	"github.com/hashfall/hashfall/serve/web"
@@ -505,4 +507,82 @@ func TestDashboardSnapshotInBrowser(t *testing.T) {
 	browsertest.CheckNotBlank(t, "machines-snapshot-390", m.Screenshot(t, out, "machines-snapshot-390"))
 	m.CheckNoHorizontalOverflow(t)
 	m.CheckClean(t)
+}
+
+// serve as `hashfall serve --fleet examples/fleet.yaml` runs it (SNAPSHOT
+// network), with one alert rule that fires at once: the Fleet page shows
+// the API's totals and switch-off list, the Alerts page the firing alert.
+func TestDashboardFleetAndAlertsInBrowser(t *testing.T) {
+	b := browsertest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	cfg := &FileConfig{Alerts: AlertsConfig{Rules: []alert.Rule{{Name: "hashprice-under-1000", Kind: "hashprice_below", Threshold: 1000}}}}
+	go func() {
+		done <- Run(ctx, RunOptions{Listen: "127.0.0.1:0", FleetPath: "../examples/fleet.yaml", Config: cfg, Web: web.Handler(),
+			Ready: func(_ *Server, a string) { addr <- a }})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("serve did not start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start in 30 s")
+	}
+	out := browsertest.OutDir(t)
+
+	var st struct {
+		Groups []struct {
+			Count     int  `json:"count"`
+			SwitchOff bool `json:"switch_off"`
+		} `json:"groups"`
+		Totals struct {
+			Profit    float64 `json:"profit_usd_day"`
+			Breakeven float64 `json:"breakeven_price_usd"`
+		} `json:"totals"`
+	}
+	apiJSON(t, base+"/api/v1/fleet/status", &st)
+	off := 0
+	for _, g := range st.Groups {
+		if g.SwitchOff {
+			off += g.Count
+		}
+	}
+	for _, sz := range dashboardWidths {
+		p := b.NewPage(t, sz.w, sz.h)
+		p.Allow(`HTTP 503 `) // the SNAPSHOT has no blocks for the measures that need them
+		p.Open(t, base+"/fleet", "main h1")
+		p.WaitJS(t, 20*time.Second, `document.querySelectorAll("#fleet-groups tbody tr").length > 0`)
+		if got := domValue(t, p, "#fleet-profit", "data-value"); got != st.Totals.Profit {
+			t.Errorf("fleet profit on the page %v, API %v", got, st.Totals.Profit)
+		}
+		if got := domValue(t, p, "#fleet-breakeven", "data-value"); got != st.Totals.Breakeven {
+			t.Errorf("fleet breakeven on the page %v, API %v", got, st.Totals.Breakeven)
+		}
+		if got := domValue(t, p, "#fleet-switch-off", "data-value"); got != float64(off) || off == 0 {
+			t.Errorf("switch off %v machines on the page, API %d", got, off)
+		}
+		var rows int
+		p.Eval(t, `document.querySelectorAll("#fleet-groups tbody tr").length`, &rows)
+		if rows != len(st.Groups) {
+			t.Errorf("%d group rows, API %d", rows, len(st.Groups))
+		}
+		checkPage(t, p, out, fmt.Sprintf("fleet-with-fleet-%d", sz.w))
+
+		a := b.NewPage(t, sz.w, sz.h)
+		a.Open(t, base+"/alerts", "main h1")
+		a.WaitJS(t, 20*time.Second, `document.querySelectorAll("#alerts-table tbody tr").length > 0`)
+		if s := a.Text(t, "#alerts-table tbody tr td"); s != "hashprice-under-1000" {
+			t.Errorf("first alert row names %q", s)
+		}
+		checkPage(t, a, out, fmt.Sprintf("alerts-firing-%d", sz.w))
+	}
 }

@@ -8,8 +8,8 @@
     const list = a.alerts || [];
     hf.msg("alerts-msg", list.length ? "" : "No alerts: none configured, or none has fired.");
     hf.fillTable(document.getElementById("alerts-table"), list, (x) => [
-      [x.rule || ""], [x.kind || ""], [x.state || ""], [x.value == null ? "" : String(x.value)],
-      [x.threshold == null ? "" : String(x.threshold)], [x.since ? hf.fmt.date(x.since) : ""], [x.message || ""],
-    ], (x) => (x.state === "firing" ? "underwater" : ""));
+      [x.rule || ""], [x.kind || ""], [x.state || ""], [x.value == null ? "" : hf.fmt.sig(x.value), x.value],
+      [x.threshold == null ? "" : hf.fmt.sig(x.threshold), x.threshold], [x.since ? hf.fmt.date(x.since) : ""], [x.message || ""],
+    ], (x) => (x.state === "firing" ? "firing" : ""));
   });
 })();

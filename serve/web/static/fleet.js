@@ -1,11 +1,13 @@
-// fleet.js: the Fleet page — /api/v1/fleet/status as tables: one per
-// list (sites, groups) and the totals, keys shown as serve names them.
+// fleet.js: the Fleet page — /api/v1/fleet/status: the fleet's profit
+// today, its breakeven price, what to switch off now, then each site and
+// each site×model group as a table (keys as serve names them).
 "use strict";
 (function () {
+  const f = hf.fmt;
   function cell(v) {
     if (v == null) return "";
-    if (typeof v === "number") return Number.isInteger(v) ? String(v) : hf.fmt.num(v, Math.abs(v) < 1 ? 4 : 2);
-    if (typeof v === "object") return JSON.stringify(v);
+    if (typeof v === "boolean") return v ? "yes" : "no";
+    if (typeof v === "number") return Number.isInteger(v) ? String(v) : f.num(v, Math.abs(v) < 1 ? 4 : 2);
     return String(v);
   }
   function table(title, rows) {
@@ -18,11 +20,12 @@
     wrap.setAttribute("role", "region");
     wrap.setAttribute("aria-label", title + " table");
     const t = document.createElement("table");
-    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => typeof rows[0][k] !== "object" || rows[0][k] === null);
+    t.id = "fleet-" + title.toLowerCase().replace(/\W+/g, "-");
+    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => rows.every((r) => r[k] == null || typeof r[k] !== "object"));
     const head = t.createTHead().insertRow();
-    for (const k of keys) { const th = document.createElement("th"); th.scope = "col"; th.textContent = k; head.append(th); }
+    for (const k of keys) { const th = document.createElement("th"); th.scope = "col"; th.textContent = k.replace(/_/g, " "); head.append(th); }
     t.append(document.createElement("tbody"));
-    hf.fillTable(t, rows, (r) => keys.map((k) => [cell(r[k]), r[k]]), (r) => (r.profit_usd_day < 0 ? "underwater" : ""));
+    hf.fillTable(t, rows, (r) => keys.map((k) => [cell(r[k]), r[k]]), (r) => (r.switch_off || r.profit_usd_day < 0 ? "underwater" : ""));
     wrap.append(t);
     sec.append(h, wrap);
     return sec;
@@ -30,13 +33,22 @@
   hf.start(async () => {
     const s = await hf.api("/api/v1/fleet/status");
     const body = document.getElementById("fleet-body");
-    if (s.error) { hf.msg("fleet-msg", s.error); body.replaceChildren(); await hf.api("/api/v1/network"); return; }
+    const sum = document.getElementById("fleet-summary");
+    if (s.error) { hf.msg("fleet-msg", s.error); body.replaceChildren(); sum.hidden = true; await hf.api("/api/v1/network"); return; }
     hf.msg("fleet-msg", "");
+    sum.hidden = false;
+    const tot = s.totals || {};
+    hf.put("fleet-profit", tot.profit_usd_day, f.usd(tot.profit_usd_day, 0) + "/day");
+    hf.put("fleet-profit-curtailed", tot.profit_if_curtailed_usd_day, f.usd(tot.profit_if_curtailed_usd_day, 0) + "/day");
+    hf.put("fleet-breakeven", tot.breakeven_price_usd, f.usd(tot.breakeven_price_usd, 0));
+    hf.put("fleet-cash-breakeven", tot.cash_breakeven_price_usd, f.usd(tot.cash_breakeven_price_usd, 0));
+    const off = (s.groups || []).filter((g) => g.switch_off);
+    const machines = off.reduce((n, g) => n + (g.count || 0), 0);
+    hf.put("fleet-switch-off", machines, machines + " machines");
+    document.getElementById("fleet-switch-list").textContent = off.length ? off.map((g) => g.count + " × " + g.model + " at " + g.site).join("; ") : "nothing: every group earns more than its power costs";
     const parts = [];
-    for (const [k, v] of Object.entries(s)) {
-      if (Array.isArray(v) && v.length && typeof v[0] === "object") parts.push(table(k, v));
-    }
-    if (s.totals && typeof s.totals === "object") parts.push(table("totals", [s.totals]));
+    if (s.sites) parts.push(table("Sites", s.sites));
+    if (s.groups) parts.push(table("Groups", s.groups));
     body.replaceChildren(...parts);
   });
 })();
