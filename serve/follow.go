@@ -203,6 +203,9 @@ func (f *Follower) rebuild(ctx context.Context, confirmed bool) error {
 	if err != nil {
 		return err
 	}
+	if confirmed {
+		f.Server.Confirm()
+	}
 	f.Server.Publish(st)
 	f.log().Info("state", "height", st.AsOf.Height, "price_usd", st.Price.USD, "build_ms", float64(st.BuildDuration.Microseconds())/1000)
 	return nil

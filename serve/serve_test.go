@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"math"
@@ -335,4 +336,42 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// steppedPrice quotes a price that rises by 1 USD on every call.
+type steppedPrice struct{ usd float64 }
+
+func (p *steppedPrice) Name() string { return "stepped" }
+func (p *steppedPrice) Quote(context.Context) (Quote, error) {
+	p.usd++
+	return Quote{USD: p.usd, Time: time.Now(), Source: "stepped"}, nil
+}
+
+// With the node unreachable, price ticks still publish new states, but
+// they stay marked stale: only the node confirms a state.
+func TestPriceTickWhileNodeDownStaysStale(t *testing.T) {
+	st, err := store.OpenSQLite(liveStorePath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now()
+	s := New(Config{StaleAfter: time.Minute, Now: func() time.Time { return now }})
+	f := &Follower{Store: st, Options: DefaultOptions(), Server: s, Price: &steppedPrice{usd: 100},
+		Dial: func(context.Context) (chain.Source, error) { return nil, errors.New("connection refused") }}
+	ctx := context.Background()
+	f.tickPrice(ctx)
+	if err := f.rebuild(ctx, true); err != nil { // the node confirmed this state
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Minute)
+	f.syncOnce(ctx) // the node is down now
+	if f.tickPrice(ctx) {
+		f.rebuild(ctx, false)
+	}
+	_, _, body := get(t, s.Handler(), "/api/v1/hashprice")
+	m := decode(t, body)
+	if m["price_usd"].(float64) != 102 || m["stale"] != true {
+		t.Fatalf("after a price tick with the node down: %v", m)
+	}
 }

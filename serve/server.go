@@ -91,11 +91,11 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Publish makes st the state every request reads, marks it confirmed now,
-// and notifies event subscribers and listeners.
+// Publish makes st the state every request reads and notifies event
+// subscribers and listeners. It does not confirm the state: a price tick
+// while the node is away publishes a state that is still stale.
 func (s *Server) Publish(st *State) {
 	s.state.Store(st)
-	s.Confirm()
 	s.ready.Store(true)
 	s.events.publish(st.AsOf.Height)
 	s.metrics.stateBuilds.Inc()
@@ -127,14 +127,16 @@ func (s *Server) SetNodeTip(h int64) { s.nodeTip.Store(h) }
 // State returns the current state, or nil before the first.
 func (s *Server) State() *State { return s.state.Load() }
 
-// StaleS is how many seconds the current state has gone unconfirmed: for a
-// SNAPSHOT, the age of the snapshot itself.
+// StaleS is how many seconds the current state has gone unconfirmed by
+// the node: for a SNAPSHOT, or a state the node never confirmed, the age
+// of its block.
 func (s *Server) StaleS(st *State) int64 {
 	now := s.cfg.Now()
-	if st.Source == SourceSnapshot {
+	c := s.confirmed.Load()
+	if st.Source == SourceSnapshot || c == 0 {
 		return max(0, int64(now.Sub(st.AsOf.Time).Seconds()))
 	}
-	return max(0, int64(now.Sub(time.Unix(0, s.confirmed.Load())).Seconds()))
+	return max(0, int64(now.Sub(time.Unix(0, c)).Seconds()))
 }
 
 // Handler is the whole HTTP API.
