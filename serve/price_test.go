@@ -153,3 +153,44 @@ func TestConfigPriceSources(t *testing.T) {
 		t.Errorf("unknown key: %v", err)
 	}
 }
+
+// With no node, a configured price source re-prices the SNAPSHOT on each
+// tick; the answers name the source and stay labelled SNAPSHOT.
+func TestSnapshotRepricedBySource(t *testing.T) {
+	dir := t.TempDir()
+	prices := filepath.Join(dir, "p.csv")
+	os.WriteFile(prices, []byte("date,close\n2026-02-02,50000\n"), 0o600)
+	cfgPath := filepath.Join(dir, "serve.yaml")
+	os.WriteFile(cfgPath, []byte("price: {csv: p.csv, poll_seconds: 0.05}\n"), 0o600)
+	cfg, err := LoadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan *Server, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, RunOptions{Listen: "127.0.0.1:0", Config: cfg, Ready: func(s *Server, _ string) { ready <- s }})
+	}()
+	s := <-ready
+	price := func() (float64, string, string) {
+		st := s.State()
+		if st == nil {
+			return 0, "", ""
+		}
+		return st.Price.USD, st.Price.Source, st.Source
+	}
+	waitFor(t, "the CSV price", 10*time.Second, func() bool { p, _, _ := price(); return p == 50000 })
+	later := time.Now().Add(time.Minute)
+	os.WriteFile(prices, []byte("date,close\n2026-02-03,45000\n"), 0o600)
+	os.Chtimes(prices, later, later)
+	waitFor(t, "the new CSV price", 10*time.Second, func() bool { p, _, _ := price(); return p == 45000 })
+	if _, src, source := price(); source != SourceSnapshot || !strings.HasPrefix(src, "csv ") {
+		t.Errorf("source %q price source %q", source, src)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

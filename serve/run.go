@@ -79,7 +79,7 @@ func Run(ctx context.Context, o RunOptions) error {
 		if fleet != nil {
 			log.Info("fleet status uses the SNAPSHOT network")
 		}
-		go func() { done <- runSnapshot(ctx, srv, price, opts, fleet, log) }()
+		go func() { done <- runSnapshot(ctx, srv, price, cfg.pricePoll(), opts, fleet, log) }()
 	} else {
 		st, err := store.OpenSQLite(o.DBPath)
 		if err != nil {
@@ -104,7 +104,7 @@ func Run(ctx context.Context, o RunOptions) error {
 
 // runSnapshot publishes the SNAPSHOT state, re-priced on each tick of a
 // configured price source.
-func runSnapshot(ctx context.Context, srv *Server, price PriceSource, opts Options, fleet *plan.Fleet, log *slog.Logger) error {
+func runSnapshot(ctx context.Context, srv *Server, price PriceSource, poll time.Duration, opts Options, fleet *plan.Fleet, log *slog.Logger) error {
 	publish := func(q *Quote) {
 		st := SnapshotState(opts, q, time.Now())
 		if fleet != nil {
@@ -119,7 +119,7 @@ func runSnapshot(ctx context.Context, srv *Server, price PriceSource, opts Optio
 		return nil
 	}
 	var last Quote
-	tick := time.NewTicker(time.Minute)
+	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	for {
 		q, err := price.Quote(ctx)
