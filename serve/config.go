@@ -2,7 +2,9 @@ package serve
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +58,7 @@ func LoadConfig(path string) (*FileConfig, error) {
 	var c FileConfig
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil && err.Error() != "EOF" {
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if c.PowerUSDPerKWh < 0 || (c.PUE != 0 && c.PUE < 1) || c.Price.Fixed < 0 || c.StaleAfterMinutes < 0 || c.Price.PollSeconds < 0 {
