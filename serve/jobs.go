@@ -137,7 +137,9 @@ func (r *jobRunner) evictLocked() {
 			continue
 		}
 		delete(r.byID, j.view.ID)
-		delete(r.byKey, j.key)
+		if r.byKey[j.key] == j {
+			delete(r.byKey, j.key)
+		}
 		r.order = append(r.order[:i], r.order[i+1:]...)
 	}
 }
