@@ -24,7 +24,7 @@ var chartMetrics = []struct {
 	{mPrice, "price (USD)", 1},
 	{mHashrate, "hashrate (EH/s)", 1e-18},
 	{mDifficulty, "difficulty (T)", 1e-12},
-	{mBlockTime, "block time (s)", 1},
+	{mBlockTime, "block time (s, log scale)", 1},
 	{mHashprice, "hashprice (USD/PH/day)", 1},
 	{mUnderwater, "share of fleet underwater", 1},
 	{mSecurityBudget, "security budget (M USD/day)", 1e-6},
@@ -41,8 +41,8 @@ func (s *Summary) WriteHTML(w io.Writer) error {
 		return errors.New("fan charts need an economic scenario; the exogenous scenario has no daily bands")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>hashfall simulate: %s</title>\n", html.EscapeString(s.ScenarioName))
-	b.WriteString("<style>body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:0.5em}</style></head><body>\n")
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>hashfall simulate: %s</title>\n", html.EscapeString(s.ScenarioName))
+	b.WriteString("<style>body{font-family:sans-serif;margin:2em auto;padding:0 1em;max-width:90em}figure{display:inline-block;margin:0.5em;max-width:calc(100% - 1em)}figure svg{max-width:100%;height:auto}</style></head><body>\n")
 	fmt.Fprintf(&b, "<h1>hashfall simulate: %s</h1>\n<p>%d paths, %d days, engine %s, seed %d. Bands: p5–p95 (light), p25–p75 (dark), median (line). Quantiles within %.1f%%.</p>\n",
 		html.EscapeString(s.ScenarioName), s.TotalPaths, s.HorizonDays, html.EscapeString(s.Engine), s.Seed, sketchAlpha*100)
 	if l := s.Scenario.Fleet.Label; l != "" {
@@ -121,5 +121,25 @@ func (s *Summary) fanPlot(metric int, label string, scale float64) (*plot.Plot, 
 	line.Color = color.RGBA{R: 8, G: 48, B: 107, A: 255}
 	line.Width = vg.Points(1.5)
 	p.Add(line)
+	if metric == mBlockTime && s.positive(metric, scale) {
+		// A day's p95 block time can be 100× its median (a path where
+		// the hashrate left just before a retarget); on a linear axis that
+		// spike flattens every other day into the floor.
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
 	return p, nil
+}
+
+// positive reports whether every drawn quantile of a metric is > 0, so
+// that it can go on a log axis.
+func (s *Summary) positive(metric int, scale float64) bool {
+	for d := 0; d < s.HorizonDays; d++ {
+		for _, x := range []float64{0.05, 0.25, 0.5, 0.75, 0.95} {
+			if !(s.Daily[metric][d].Quantile(x)*scale > 0) {
+				return false
+			}
+		}
+	}
+	return true
 }

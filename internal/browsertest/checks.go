@@ -208,3 +208,27 @@ func (p *Page) Performance(t testing.TB) Load {
 	})()`, &l)
 	return l
 }
+
+// CheckNoWrappedCells fails for every table cell whose text matches one
+// of the JavaScript regular expressions and is laid out on more than one
+// line (a date or a model name broken across lines).
+func (p *Page) CheckNoWrappedCells(t testing.TB, patterns ...string) {
+	t.Helper()
+	var wrapped []string
+	res, _ := json.Marshal(patterns)
+	p.Eval(t, `(() => {
+		const res = `+string(res)+`.map(s => new RegExp(s));
+		const out = [];
+		for (const td of document.querySelectorAll("td, th")) {
+			const s = td.textContent.trim();
+			if (!res.some(r => r.test(s))) continue;
+			const range = document.createRange(); range.selectNodeContents(td);
+			const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+			if (tops.size > 1) out.push(s + " (" + tops.size + " lines)");
+		}
+		return out.slice(0, 10);
+	})()`, &wrapped)
+	for _, w := range wrapped {
+		t.Errorf("%dpx: table cell wraps: %s", p.Width, w)
+	}
+}
