@@ -7,6 +7,8 @@ import (
 	"html"
 	"image/color"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -126,9 +128,37 @@ func (s *Summary) fanPlot(metric int, label string, scale float64) (*plot.Plot, 
 		// the hashrate left just before a retarget); on a linear axis that
 		// spike flattens every other day into the floor.
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = plot.TickerFunc(logTicks)
 	}
 	return p, nil
+}
+
+// logTicks labels a log axis at 1, 2 and 5 times the powers of ten in
+// [min, max], and at both ends when fewer than two of those fall inside
+// (a block-time range can sit within one decade, where gonum's LogTicks
+// labels nothing).
+func logTicks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * math.Pow(10, e); v >= min && v <= max {
+				ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+			}
+		}
+	}
+	if len(ts) < 2 {
+		ts = append(ts, plot.Tick{Value: min, Label: tickLabel(min)}, plot.Tick{Value: max, Label: tickLabel(max)})
+	}
+	return ts
+}
+
+// tickLabel writes an axis end in plain digits: whole numbers from 10 up,
+// two significant figures below.
+func tickLabel(v float64) string {
+	if math.Abs(v) >= 10 {
+		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 2, 64)
 }
 
 // positive reports whether every drawn quantile of a metric is > 0, so
