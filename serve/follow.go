@@ -87,6 +87,7 @@ func (f *Follower) syncOnce(ctx context.Context) {
 	if f.Dial != nil {
 		if err := f.syncNode(ctx); err != nil {
 			if ctx.Err() == nil {
+				f.Server.metrics.failures.WithLabelValues("node").Inc()
 				f.log().Warn("node sync failed; serving the last state", "err", err.Error())
 			}
 		} else {
@@ -137,6 +138,7 @@ func (f *Follower) tickPrice(ctx context.Context) bool {
 	}
 	if err != nil {
 		if ctx.Err() == nil {
+			f.Server.metrics.failures.WithLabelValues("price").Inc()
 			f.log().Warn("price unavailable; keeping the last", "source", priceName(f.Price), "err", err.Error())
 		}
 		if f.quote.USD > 0 {

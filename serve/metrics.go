@@ -20,6 +20,7 @@ type promMetrics struct {
 	latency      *prometheus.HistogramVec
 	stateBuilds  prometheus.Counter
 	buildSeconds prometheus.Histogram
+	failures     *prometheus.CounterVec
 }
 
 func newPromMetrics(s *Server) *promMetrics {
@@ -35,7 +36,11 @@ func newPromMetrics(s *Server) *promMetrics {
 			Help: "States computed (one per new block or price tick)."}),
 		buildSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "hashfall_state_build_duration_seconds",
 			Help: "Time to compute the state after a new block or price tick.", Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 10)}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hashfall_source_failures_total",
+			Help: "Failed attempts to reach a source: node (sync) or price."}, []string{"source"}),
 	}
+	m.failures.WithLabelValues("node")
+	m.failures.WithLabelValues("price")
 	version, goVersion := "devel", "unknown"
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		goVersion = bi.GoVersion
@@ -47,7 +52,7 @@ func newPromMetrics(s *Server) *promMetrics {
 		Help:        "Always 1; labels name the build.",
 		ConstLabels: prometheus.Labels{"version": version, "goversion": goVersion}})
 	buildInfo.Set(1)
-	reg.MustRegister(m.requests, m.latency, m.stateBuilds, m.buildSeconds, buildInfo, stateCollector{s},
+	reg.MustRegister(m.requests, m.latency, m.stateBuilds, m.buildSeconds, m.failures, buildInfo, stateCollector{s},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

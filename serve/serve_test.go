@@ -374,4 +374,7 @@ func TestPriceTickWhileNodeDownStaysStale(t *testing.T) {
 	if m["price_usd"].(float64) != 102 || m["stale"] != true {
 		t.Fatalf("after a price tick with the node down: %v", m)
 	}
+	if _, _, exp := get(t, s.Handler(), "/metrics"); !strings.Contains(exp, `hashfall_source_failures_total{source="node"} 1`) {
+		t.Errorf("node failure not counted")
+	}
 }
