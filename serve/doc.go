@@ -76,7 +76,8 @@
 //	                                  price files); ?paths=1..2000 (500) &horizon_days=1..1095
 //	                                  &seed= &engine=fast|block → 202 Job (Location: /api/v1/jobs/{id});
 //	                                  the same body, options and seed again → the cached Job
-//	GET /api/v1/jobs/{id}             Job {id, status: queued|running|done|failed, progress 0-1,
+//	GET /api/v1/jobs/{id}             (Accept: text/event-stream: "event: job" per change, until done)
+//	                                  Job {id, status: queued|running|done|failed, progress 0-1,
 //	                                  cached, scenario, paths, horizon_days, seed, error?,
 //	                                  summary? (as simulate --format json), created, finished?}
 //

@@ -304,10 +304,54 @@ func (s *Server) handleJob(w http.ResponseWriter, r *http.Request) {
 	if badQuery(w, parseQuery(r.URL.RawQuery)) {
 		return
 	}
-	j, ok := s.jobs.get(r.PathValue("id"))
+	id := r.PathValue("id")
+	j, ok := s.jobs.get(id)
 	if !ok {
 		writeError(w, http.StatusNotFound, "no such job")
 		return
 	}
+	if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+		s.streamJob(w, r, id)
+		return
+	}
 	writeJSON(w, http.StatusOK, j)
+}
+
+// jobStreamEvery is how often a job's event stream checks its progress.
+const jobStreamEvery = 250 * time.Millisecond
+
+// streamJob sends `event: job` with the Job as data whenever its status or
+// progress changes, ending after the final (done or failed) one.
+func (s *Server) streamJob(w http.ResponseWriter, r *http.Request, id string) {
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	tick := time.NewTicker(jobStreamEvery)
+	defer tick.Stop()
+	var last Job
+	for first := true; ; first = false {
+		j, _ := s.jobs.get(id)
+		if first || j.Status != last.Status || j.Progress != last.Progress {
+			b, err := json.Marshal(j)
+			if err != nil {
+				return
+			}
+			if _, err := fmt.Fprintf(w, "event: job\ndata: %s\n\n", b); err != nil || rc.Flush() != nil {
+				return
+			}
+			last = j
+		}
+		if j.Status == "done" || j.Status == "failed" {
+			return
+		}
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.events.closed:
+			return
+		case <-tick.C:
+		}
+	}
 }

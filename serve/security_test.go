@@ -261,3 +261,45 @@ func TestNonFiniteValueIsA500(t *testing.T) {
 		t.Fatalf("%d %q", rec.Code, rec.Body.String())
 	}
 }
+
+// GET /api/v1/jobs/{id} with Accept: text/event-stream streams the job's
+// progress and ends with its final state.
+func TestJobEventStream(t *testing.T) {
+	s := New(Config{Token: testToken})
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	defer s.jobs.stop()
+	code, body := post(t, s.Handler(), "/api/v1/simulate?paths=40&horizon_days=60&seed=11", testToken, "bear")
+	if code != 202 {
+		t.Fatalf("%d %s", code, body)
+	}
+	var j Job
+	json.Unmarshal([]byte(body), &j)
+	req, _ := http.NewRequest("GET", ts.URL+"/api/v1/jobs/"+j.ID, nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var events []Job
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			var ev Job
+			if err := json.Unmarshal([]byte(data), &ev); err != nil {
+				t.Fatal(err)
+			}
+			events = append(events, ev)
+		}
+	}
+	if len(events) == 0 || events[len(events)-1].Status != "done" || len(events[len(events)-1].Summary) == 0 {
+		t.Fatalf("%d events, last %+v", len(events), events[len(events)-1])
+	}
+	for i := 1; i < len(events); i++ {
+		if events[i].Progress < events[i-1].Progress {
+			t.Errorf("progress went back: %g then %g", events[i-1].Progress, events[i].Progress)
+		}
+	}
+}
