@@ -185,6 +185,22 @@ func TestDashboardInBrowser(t *testing.T) {
 		q.CheckClean(t)
 	})
 
+	t.Run("simulate with a wrong token", func(t *testing.T) {
+		p := b.NewPage(t, 390, 844)
+		p.Allow(`HTTP 401 .*/api/v1/simulate`) // the answer under test
+		p.Open(t, ln.base+"/simulate", "#sim")
+		p.SetValue(t, "#in-token", "not-the-token")
+		p.Run(t, 10*time.Second, chromedp.Click("#run", chromedp.ByQuery))
+		p.WaitJS(t, 10*time.Second, `!document.getElementById("sim-msg").hidden`)
+		if s := p.Text(t, "#sim-msg"); !strings.Contains(s, "token") {
+			t.Errorf("the page says %q after a 401", s)
+		}
+		if s := p.Text(t, "#sim-status"); s != "failed" {
+			t.Errorf("status %q after a 401", s)
+		}
+		p.CheckClean(t)
+	})
+
 	t.Run("simulate from the page", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
 		p.Open(t, ln.base+"/simulate", "#sim")

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -62,9 +63,15 @@ func Handler() http.Handler {
 }
 
 // cacheShort lets a browser reuse static files for a few minutes: a
-// dashboard left open re-fetches data, not code.
+// dashboard left open re-fetches data, not code. A path that no embedded
+// file can have (not valid UTF-8, say) is a 404 here: http.FileServerFS
+// would answer 500.
 func cacheShort(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name := strings.TrimPrefix(r.URL.Path, "/static/"); name != "" && !fs.ValidPath(strings.TrimSuffix(name, "/")) {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "max-age=300")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		h.ServeHTTP(w, r)
