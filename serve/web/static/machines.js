@@ -1,33 +1,42 @@
 // machines.js: the Machines calculator — inputs default to serve's live
-// values, the URL keeps what the user changed, and the table and chart
-// come from /api/v1/machines with those inputs (serve does the arithmetic).
+// values and keep following them until the user changes one; the URL
+// keeps what the user changed, and the table and chart come from
+// /api/v1/machines with those inputs (serve does the arithmetic).
 "use strict";
 (function () {
   const f = hf.fmt;
   const inputs = { price: "in-price", power_cost: "in-power", pue: "in-pue", pool_fee: "in-fee" };
   const fromAPI = { price: "price_usd", power_cost: "power_usd_per_kwh", pue: "pue", pool_fee: "pool_fee_pct" };
-  let sortKey = "profit_usd_day", sortDir = -1, rows = [], defaults = null;
-
+  let sortKey = "profit_usd_day", sortDir = -1, rows = [];
+  // An input the user changed (or the URL set) is "set": it is sent and
+  // kept in the URL; the others show, and follow, serve's live values.
   const url = new URL(location.href);
-  for (const k in inputs) if (url.searchParams.has(k)) document.getElementById(inputs[k]).value = url.searchParams.get(k);
+  for (const k in inputs) {
+    if (!url.searchParams.has(k)) continue;
+    const el = document.getElementById(inputs[k]);
+    el.value = url.searchParams.get(k);
+    el.dataset.set = "1";
+  }
 
   function query() {
     const q = new URLSearchParams();
     for (const k in inputs) {
-      const v = document.getElementById(inputs[k]).value.trim();
-      if (v !== "" && (!defaults || Number(v) !== defaults[k])) q.set(k, v);
+      const el = document.getElementById(inputs[k]);
+      const v = el.value.trim();
+      if (el.dataset.set && v !== "") q.set(k, v);
     }
     return q;
   }
 
   let timer = 0;
-  document.getElementById("calc").addEventListener("input", () => {
+  document.getElementById("calc").addEventListener("input", (e) => {
+    if (e.target.dataset) e.target.dataset.set = "1";
     clearTimeout(timer);
     timer = setTimeout(() => hf.refresh(), 250);
   });
   document.getElementById("calc").addEventListener("submit", (e) => { e.preventDefault(); hf.refresh(); });
   document.getElementById("reset").addEventListener("click", () => {
-    for (const k in inputs) document.getElementById(inputs[k]).value = "";
+    for (const k in inputs) delete document.getElementById(inputs[k]).dataset.set;
     hf.refresh();
   });
   document.querySelectorAll("#machines-table th").forEach((th) => {
@@ -38,10 +47,6 @@
   });
 
   async function refresh() {
-    if (!defaults) {
-      const d = await hf.api("/api/v1/machines");
-      if (!d.error) defaults = { price: d.price_usd, power_cost: d.power_usd_per_kwh, pue: d.pue, pool_fee: d.pool_fee_pct };
-    }
     const q = query();
     history.replaceState(null, "", location.pathname + (q.toString() ? "?" + q : ""));
     const m = await hf.api("/api/v1/machines" + (q.toString() ? "?" + q : ""));
@@ -49,7 +54,7 @@
     hf.msg("calc-msg", "");
     for (const k in inputs) {
       const el = document.getElementById(inputs[k]);
-      if (el.value.trim() === "" || document.activeElement !== el && !q.has(k)) el.value = m[fromAPI[k]];
+      if (!el.dataset.set || el.value.trim() === "") el.value = m[fromAPI[k]];
     }
     rows = m.machines;
     const under = rows.filter((r) => r.profit_usd_day < 0).length;
