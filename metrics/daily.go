@@ -40,6 +40,10 @@ func Daily(p *chaincfg.Params, blocks []chain.Block) []Day {
 	}
 	byDay := map[int64]*Day{}
 	var order []int64
+	// Work depends only on bits, which change once a period: convert it
+	// once per run of equal bits, not once per block.
+	var workBits uint32
+	workF := -1.0
 	for _, b := range blocks {
 		d := b.TimeS - ((b.TimeS%86400)+86400)%86400
 		day, ok := byDay[d]
@@ -49,8 +53,11 @@ func Daily(p *chaincfg.Params, blocks []chain.Block) []Day {
 			order = append(order, d)
 		}
 		day.Blocks++
-		w, _ := new(big.Float).SetInt(consensus.BlockWork(b.Bits)).Float64()
-		day.HashrateHs += w / 86400
+		if workF < 0 || b.Bits != workBits {
+			workBits = b.Bits
+			workF, _ = new(big.Float).SetInt(consensus.BlockWork(b.Bits)).Float64()
+		}
+		day.HashrateHs += workF / 86400
 		sub := consensus.BlockSubsidy(p, b.Height)
 		day.SubsidySat += sub
 		day.FeesSat += b.FeesSat

@@ -94,9 +94,12 @@ type RundownSummary struct {
 
 // Rundown is the whole plan.
 type Rundown struct {
-	Summary  RundownSummary
-	Events   []RundownEvent
-	Timeline []RundownDay
+	Summary RundownSummary
+	Events  []RundownEvent
+	// InstalledPHs is the fleet's hashrate before any shutdown (PH/s),
+	// the level the timeline's day-0 shutdowns start from.
+	InstalledPHs float64 `json:"installed_ph_s"`
+	Timeline     []RundownDay
 }
 
 // Rundown builds a dated plan for a fleet on a deterministic path: price
@@ -117,8 +120,9 @@ func (f *Fleet) Rundown(n economics.Network, o RundownOptions) (Rundown, error) 
 	}
 	var out Rundown
 	running := make([]bool, len(f.Machines))
-	for i := range running {
+	for i, g := range f.Machines {
 		running[i] = true
+		out.InstalledPHs += float64(g.Count) * g.model.HashrateTHs / 1000
 	}
 	siteConverted := make([]bool, len(f.Sites))
 	date := func(d int) string { return o.Start.AddDate(0, 0, d).Format(time.DateOnly) }

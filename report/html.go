@@ -6,11 +6,13 @@ import (
 	"html/template"
 	"image/color"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/hashfall/hashfall/output"
 )
@@ -21,12 +23,27 @@ func (r Report) ShutdownChartSVG() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := p.WriterTo(7*vg.Inch, 4.5*vg.Inch, "svg")
-	if err != nil {
-		return nil, err
-	}
+	return svgLegendBelow(p, 7*vg.Inch, 4.5*vg.Inch)
+}
+
+// svgLegendBelow draws p with its legend in a strip under the plot rather
+// than inside the data area, where gonum puts it and where it sits on the
+// gridlines and, for some fleets, on the points.
+func svgLegendBelow(p *plot.Plot, w, h vg.Length) ([]byte, error) {
+	legend := p.Legend
+	p.Legend = plot.NewLegend()
+	defer func() { p.Legend = legend }()
+	c := vgsvg.New(w, h)
+	dc := draw.New(c)
+	box := legend.Rectangle(dc)
+	strip := box.Max.Y - box.Min.Y + vg.Points(6)
+	p.Draw(draw.Crop(dc, 0, 0, strip, 0))
+	legend.Top = false
+	legend.Left = true
+	legend.XOffs = vg.Points(8)
+	legend.Draw(draw.Crop(dc, 0, 0, 0, strip-h))
 	var b bytes.Buffer
-	if _, err := w.WriteTo(&b); err != nil {
+	if _, err := c.WriteTo(&b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -77,8 +94,6 @@ func (r Report) shutdownChart() (*plot.Plot, error) {
 	price.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 	p.Add(price)
 	p.Legend.Add(fmt.Sprintf("BTC price $%.0f", r.Network.PriceUSD), price)
-	p.Legend.Top = true
-	p.Legend.Left = true
 	p.X.Min = 0
 	p.X.Max = maxX * 1.05
 	p.Y.Min = 0
@@ -86,13 +101,23 @@ func (r Report) shutdownChart() (*plot.Plot, error) {
 	return p, nil
 }
 
-var page = template.Must(template.New("report").Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}}</title>
+// breakable lets a snake_case column name wrap after its underscores, so
+// that a wide table's header does not set its width.
+func breakable(s string) template.HTML {
+	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(s), "_", "_<wbr>"))
+}
+
+var page = template.Must(template.New("report").Funcs(template.FuncMap{"breakable": breakable}).Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Title}}</title>
 <style>
-body{font-family:system-ui,sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;color:#222}
+body{font-family:system-ui,sans-serif;margin:2rem auto;padding:0 1rem;color:#222}
 .label{background:#fff4ce;border:1px solid #e0c060;padding:.5rem .75rem;border-radius:4px}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
-th,td{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:right}
+figure{margin:1rem 0}
+figure svg{max-width:100%;height:auto}
+.scroll{overflow-x:auto;margin:.5rem 0 1.5rem}
+table{border-collapse:collapse;font-size:.85rem}
+th,td{padding:.2rem .45rem;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap}
+th{white-space:normal;vertical-align:bottom}
 th:first-child,td:first-child{text-align:left}
 tr.under td{color:#c01c28}
 </style></head><body>
@@ -101,9 +126,9 @@ tr.under td{color:#c01c28}
 {{range .Notes}}<p>{{.}}</p>{{end}}
 <figure>{{.Chart}}</figure>
 {{range .Sections}}<h2>{{.Name}}</h2>
-<table><thead><tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
+<div class="scroll"><table><thead><tr>{{range .Header}}<th>{{breakable .}}</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr{{if .Under}} class="under"{{end}}>{{range .Cells}}<td>{{.}}</td>{{end}}</tr>{{end}}
-</tbody></table>{{end}}
+</tbody></table></div>{{end}}
 </body></html>
 `))
 

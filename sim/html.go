@@ -7,6 +7,8 @@ import (
 	"html"
 	"image/color"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -24,7 +26,7 @@ var chartMetrics = []struct {
 	{mPrice, "price (USD)", 1},
 	{mHashrate, "hashrate (EH/s)", 1e-18},
 	{mDifficulty, "difficulty (T)", 1e-12},
-	{mBlockTime, "block time (s)", 1},
+	{mBlockTime, "block time (s, log scale)", 1},
 	{mHashprice, "hashprice (USD/PH/day)", 1},
 	{mUnderwater, "share of fleet underwater", 1},
 	{mSecurityBudget, "security budget (M USD/day)", 1e-6},
@@ -42,8 +44,8 @@ func (s *Summary) WriteHTML(w io.Writer) error {
 		return errors.New("fan charts need an economic scenario; the exogenous scenario has no daily bands")
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>hashfall simulate: %s</title>\n", html.EscapeString(s.ScenarioName))
-	b.WriteString("<style>body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:0.5em}</style></head><body>\n")
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>hashfall simulate: %s</title>\n", html.EscapeString(s.ScenarioName))
+	b.WriteString("<style>body{font-family:sans-serif;margin:2em auto;padding:0 1em;max-width:90em}figure{display:inline-block;margin:0.5em;max-width:calc(100% - 1em)}figure svg{max-width:100%;height:auto}</style></head><body>\n")
 	fmt.Fprintf(&b, "<h1>hashfall simulate: %s</h1>\n<p>%d paths, %d days, engine %s, seed %d. Bands: p5–p95 (light), p25–p75 (dark), median (line). Quantiles within %.1f%%.</p>\n",
 		html.EscapeString(s.ScenarioName), s.TotalPaths, s.HorizonDays, html.EscapeString(s.Engine), s.Seed, sketchAlpha*100)
 	if l := s.Scenario.Fleet.Label; l != "" {
@@ -122,5 +124,53 @@ func (s *Summary) fanPlot(metric int, label string, scale float64) (*plot.Plot, 
 	line.Color = color.RGBA{R: 8, G: 48, B: 107, A: 255}
 	line.Width = vg.Points(1.5)
 	p.Add(line)
+	if metric == mBlockTime && s.positive(metric, scale) {
+		// A day's p95 block time can be 100× its median (a path where
+		// the hashrate left just before a retarget); on a linear axis that
+		// spike flattens every other day into the floor.
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.TickerFunc(logTicks)
+	}
 	return p, nil
+}
+
+// logTicks labels a log axis at 1, 2 and 5 times the powers of ten in
+// [min, max], and at both ends when fewer than two of those fall inside
+// (a block-time range can sit within one decade, where gonum's LogTicks
+// labels nothing).
+func logTicks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * math.Pow(10, e); v >= min && v <= max {
+				ts = append(ts, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+			}
+		}
+	}
+	if len(ts) < 2 {
+		ts = append(ts, plot.Tick{Value: min, Label: tickLabel(min)}, plot.Tick{Value: max, Label: tickLabel(max)})
+	}
+	return ts
+}
+
+// tickLabel writes an axis end in plain digits: whole numbers from 10 up,
+// two significant figures below.
+func tickLabel(v float64) string {
+	if math.Abs(v) >= 10 {
+		return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	}
+	return strconv.FormatFloat(v, 'g', 2, 64)
+}
+
+// positive reports whether every drawn quantile of a metric is > 0, so
+// that it can go on a log axis.
+func (s *Summary) positive(metric int, scale float64) bool {
+	for d := 0; d < s.HorizonDays; d++ {
+		for _, x := range []float64{0.05, 0.25, 0.5, 0.75, 0.95} {
+			if !(s.Daily[metric][d].Quantile(x)*scale > 0) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -1,0 +1,604 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/hashfall/hashfall/alert"
+	"github.com/hashfall/hashfall/internal/browsertest"
+	"github.com/hashfall/hashfall/internal/btcdtest"
+	"github.com/hashfall/hashfall/serve/web"
+)
+
+// The dashboard's two widths: a desktop and a phone (iPhone 14: 390×844).
+var dashboardWidths = []struct{ w, h int }{{1440, 900}, {390, 844}}
+
+const browserToken = "browser-test-token"
+
+func apiJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: %d", url, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+}
+
+// domValue reads the raw number a page put in an element's data-value
+// (JavaScript's shortest round-trip form, so it parses to the same float64).
+func domValue(t *testing.T, p *browsertest.Page, sel, attr string) float64 {
+	t.Helper()
+	s := p.Attr(t, sel, attr)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%s %s=%q: %v", sel, attr, s, err)
+	}
+	return v
+}
+
+// checkPage is what every page must pass at every width: no console error
+// or failed request, a screenshot that is not blank, no empty chart
+// canvas, no horizontal overflow, no critical accessibility violation.
+func checkPage(t *testing.T, p *browsertest.Page, out, name string) {
+	t.Helper()
+	p.CheckClean(t)
+	browsertest.CheckNotBlank(t, name, p.Screenshot(t, out, name))
+	p.CheckCanvases(t)
+	p.CheckNoHorizontalOverflow(t)
+	p.CheckAxe(t, name)
+}
+
+// The dashboard in a real headless Chromium against serve following a
+// real btcd: every page at both widths, the numbers against the API, the
+// calculator, a simulation run from the page, and a new block arriving
+// without a reload.
+func TestDashboardInBrowser(t *testing.T) {
+	b := browsertest.Start(t)
+	ln := startLiveNode(t, 300, Config{Token: browserToken, Web: web.Handler(), StaleAfter: time.Hour})
+	_, tip, err := ln.node.Client.GetBestBlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "state at the node's tip", 60*time.Second, func() bool {
+		code, m := getJSON(t, ln.base+"/api/v1/network")
+		return code == 200 && heightOf(m) == int64(tip)
+	})
+	out := browsertest.OutDir(t)
+	loaded := `Number(document.body.dataset.refreshes) >= 1`
+
+	t.Run("network first load", func(t *testing.T) {
+		p := b.NewPage(t, 1440, 900)
+		allowNoPriceHistory(p)
+		p.Open(t, ln.base+"/", "#hashprice-usd")
+		p.WaitJS(t, 20*time.Second, loaded+` && document.querySelectorAll("canvas").length >= 2`)
+		l := p.Performance(t)
+		var ms, floor float64
+		p.Eval(t, `hf.benchChart(2)`, &floor) // the same chart with two points: the fixed cost
+		p.Eval(t, `hf.benchChart(52560)`, &ms)
+		t.Logf("first load: %.0f bytes in %d requests, first paint %.0f ms, first contentful paint %.0f ms, DOMContentLoaded %.0f ms, load %.0f ms; 1-year chart of 52,560 points drawn in %.1f ms (2 points: %.1f ms)",
+			l.TransferBytes, l.Resources, l.FirstPaintMs, l.FirstContentMs, l.DOMContentMs, l.LoadEventEndMs, ms, floor)
+		if l.TransferBytes <= 0 || l.TransferBytes > 300_000 {
+			t.Errorf("first load transferred %.0f bytes, want (0, 300 KB]", l.TransferBytes)
+		}
+		if f := os.Getenv("HASHFALL_DASHBOARD_PERF"); f != "" {
+			line := fmt.Sprintf("transfer_bytes=%.0f requests=%d first_paint_ms=%.0f fcp_ms=%.0f load_ms=%.0f chart_52560_ms=%.1f chart_2_ms=%.1f\n",
+				l.TransferBytes, l.Resources, l.FirstPaintMs, l.FirstContentMs, l.LoadEventEndMs, ms, floor)
+			if err := os.WriteFile(f, []byte(line), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
+	for _, sz := range dashboardWidths {
+		for _, pg := range web.Pages {
+			name := fmt.Sprintf("%s-%d", pg.Name, sz.w)
+			t.Run(name, func(t *testing.T) {
+				p := b.NewPage(t, sz.w, sz.h)
+				if pg.Name == "fleet" { // serve runs with no --fleet here
+					p.Allow(`HTTP 404 .*/api/v1/fleet/status$`)
+				}
+				allowNoPriceHistory(p)
+				p.Open(t, ln.base+pg.Path, "main h1")
+				p.WaitJS(t, 20*time.Second, loaded)
+				switch pg.Name {
+				case "network":
+					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("canvas").length >= 2`)
+					if s := p.Text(t, "#history-msg"); !strings.Contains(s, "hashprice history") {
+						t.Errorf("the page does not say why the hashprice chart is missing: %q", s)
+					}
+					checkNetworkNumbers(t, p, ln.base)
+				case "machines":
+					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0 && document.querySelector("canvas")`)
+				case "fleet":
+					if s := p.Text(t, "#fleet-msg"); !strings.Contains(s, "no fleet") {
+						t.Errorf("fleet page without a fleet says %q", s)
+					}
+				case "pools":
+					if got, want := domValue(t, p, "#nakamoto", "data-value"), poolsNakamoto(t, ln.base); got != want {
+						t.Errorf("Nakamoto coefficient on the page %g, API %g", got, want)
+					}
+				}
+				if src := p.Text(t, "#source"); src != "LIVE" {
+					t.Errorf("source label %q, want LIVE", src)
+				}
+				checkPage(t, p, out, name)
+			})
+		}
+	}
+
+	t.Run("machines calculator follows power cost", func(t *testing.T) {
+		p := b.NewPage(t, 1440, 900)
+		p.Open(t, ln.base+"/machines", "#machines-table")
+		p.WaitJS(t, 20*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0`)
+		before := machineRows(t, p)
+		checkMachines(t, before, ln.base+"/api/v1/machines")
+		p.SetValue(t, "#in-power", "0.08")
+		p.WaitJS(t, 10*time.Second, `document.getElementById("calc-summary").dataset.power === "0.08"`)
+		after := machineRows(t, p)
+		checkMachines(t, after, ln.base+"/api/v1/machines?power_cost=0.08")
+		changed := 0
+		for m, r := range after {
+			if r.Power != before[m].Power {
+				changed++
+			}
+		}
+		if changed != len(after) {
+			t.Errorf("%d of %d models' power cost changed when the power price went to $0.08", changed, len(after))
+		}
+		var url string
+		p.Eval(t, `location.search`, &url)
+		if !strings.Contains(url, "power_cost=0.08") {
+			t.Errorf("URL %q does not keep the power cost", url)
+		}
+		// The URL alone restores the view.
+		q := b.NewPage(t, 390, 844)
+		q.Open(t, ln.base+"/machines"+url, "#machines-table")
+		q.WaitJS(t, 20*time.Second, `document.getElementById("calc-summary").dataset.power === "0.08"`)
+		var cur string
+		q.Eval(t, `document.getElementById("in-power").value`, &cur)
+		if cur != "0.08" {
+			t.Errorf("power input restored as %q", cur)
+		}
+		p.CheckClean(t)
+		q.CheckClean(t)
+	})
+
+	t.Run("simulate with a wrong token", func(t *testing.T) {
+		p := b.NewPage(t, 390, 844)
+		p.Allow(`HTTP 401 .*/api/v1/simulate`) // the answer under test
+		p.Open(t, ln.base+"/simulate", "#sim")
+		p.SetValue(t, "#in-token", "not-the-token")
+		p.Run(t, 10*time.Second, chromedp.Click("#run", chromedp.ByQuery))
+		p.WaitJS(t, 10*time.Second, `!document.getElementById("sim-msg").hidden`)
+		if s := p.Text(t, "#sim-msg"); !strings.Contains(s, "token") {
+			t.Errorf("the page says %q after a 401", s)
+		}
+		if s := p.Text(t, "#sim-status"); s != "failed" {
+			t.Errorf("status %q after a 401", s)
+		}
+		p.CheckClean(t)
+	})
+
+	t.Run("simulate from the page", func(t *testing.T) {
+		p := b.NewPage(t, 1440, 900)
+		p.Open(t, ln.base+"/simulate", "#sim")
+		p.SetValue(t, "#in-token", browserToken)
+		p.SetValue(t, "#in-paths", "60")
+		p.SetValue(t, "#in-horizon", "90")
+		p.Run(t, 10*time.Second, chromedp.Click("#run", chromedp.ByQuery))
+		p.WaitJS(t, 60*time.Second, `document.body.dataset.simDone`)
+		if n := p.CheckCanvases(t); n < 5 {
+			t.Errorf("%d fan charts drawn, want 5", n)
+		}
+		var rows int
+		p.Eval(t, `document.querySelectorAll("#events-table tbody tr").length`, &rows)
+		var job struct {
+			Summary struct {
+				Events []struct{ Event string } `json:"events"`
+			} `json:"summary"`
+		}
+		apiJSON(t, ln.base+"/api/v1/jobs/"+p.Attr(t, "body", "data-sim-done"), &job)
+		if rows == 0 || rows != len(job.Summary.Events) {
+			t.Errorf("events table has %d rows, the job %d events", rows, len(job.Summary.Events))
+		}
+		if s := p.Text(t, "#sim-status"); !strings.HasPrefix(s, "done") {
+			t.Errorf("status %q", s)
+		}
+		browsertest.CheckNotBlank(t, "simulate-run-1440", p.Screenshot(t, out, "simulate-run-1440"))
+		p.CheckNoHorizontalOverflow(t)
+		p.CheckClean(t)
+	})
+
+	t.Run("keyboard", func(t *testing.T) {
+		p := b.NewPage(t, 1440, 900)
+		allowNoPriceHistory(p)
+		p.Open(t, ln.base+"/", "#hashprice-usd")
+		p.WaitJS(t, 20*time.Second, loaded+` && document.querySelectorAll("canvas").length >= 2`)
+		order := p.TabOrder(t, 25, nil)
+		at := func(want string) int {
+			for i, d := range order {
+				if strings.HasPrefix(d, want) {
+					return i
+				}
+			}
+			t.Errorf("Tab never reaches %q: %v", want, order)
+			return -1
+		}
+		if order[0] != "a:Skip to content" {
+			t.Errorf("first Tab stop %q, want the skip link", order[0])
+		}
+		at("a:Machines")
+		at("button:Download Hashrate as CSV")
+		if at("button:1m") >= 0 {
+			p.Open(t, ln.base+"/", "#hashprice-usd") // focus back to the top
+			p.WaitJS(t, 20*time.Second, loaded)
+			p.TabOrder(t, 25, func(d string) bool { return d == "button:1m" })
+			p.Press(t, kb.Enter)
+			p.WaitJS(t, 10*time.Second, `document.querySelector('[data-range="30"]').getAttribute("aria-pressed") === "true"`)
+		}
+
+		m := b.NewPage(t, 1440, 900)
+		m.Open(t, ln.base+"/machines", "#machines-table")
+		m.WaitJS(t, 20*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0`)
+		order = m.TabOrder(t, 30, func(d string) bool { return d == "button:Model" })
+		if order[len(order)-1] != "button:Model" {
+			t.Fatalf("Tab never reaches the Model column's sort button: %v", order)
+		}
+		m.Press(t, kb.Enter)
+		m.WaitJS(t, 5*time.Second, `document.querySelector('th[data-key="model"]').getAttribute("aria-sort") === "ascending"`)
+		var first, second string
+		m.Eval(t, `document.querySelector("#machines-table tbody tr:nth-child(1) td").textContent`, &first)
+		m.Eval(t, `document.querySelector("#machines-table tbody tr:nth-child(2) td").textContent`, &second)
+		if strings.Compare(first, second) > 0 {
+			t.Errorf("sorted by model, yet %q comes before %q", first, second)
+		}
+		p.CheckClean(t)
+		m.CheckClean(t)
+	})
+
+	t.Run("chart downloads", func(t *testing.T) {
+		p := b.NewPage(t, 1440, 900)
+		allowNoPriceHistory(p)
+		dir := t.TempDir()
+		p.AllowDownloads(t, dir)
+		p.Open(t, ln.base+"/", "#hashprice-usd")
+		p.WaitJS(t, 20*time.Second, `document.querySelector("#chart-hashrate canvas")`)
+		p.Run(t, 10*time.Second, chromedp.Click(`#chart-hashrate button[aria-label$="CSV"]`, chromedp.ByQuery))
+		rows, err := csv.NewReader(strings.NewReader(string(browsertest.WaitFile(t, dir, "chart-hashrate.csv", 10*time.Second)))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hist struct {
+			History []struct {
+				Day        string  `json:"day"`
+				HashrateHs float64 `json:"hashrate_hs"`
+			} `json:"history"`
+		}
+		apiJSON(t, ln.base+"/api/v1/hashrate/history?interval=day", &hist)
+		if len(rows) != len(hist.History)+1 || rows[0][0] != "day" || !strings.HasPrefix(rows[0][1], "hashrate_") {
+			t.Fatalf("CSV %v, API %d days", rows, len(hist.History))
+		}
+		// Regtest hashrate is under 1 kH/s, so the chart's unit is H/s and
+		// the CSV holds the API's numbers unscaled.
+		for i, h := range hist.History {
+			v, _ := strconv.ParseFloat(rows[i+1][1], 64)
+			d, _ := time.Parse(time.RFC3339, h.Day)
+			if v != h.HashrateHs || !strings.HasPrefix(rows[i+1][0], d.UTC().Format("2006-01-02")) {
+				t.Errorf("CSV row %v, API %s %v", rows[i+1], h.Day, h.HashrateHs)
+			}
+		}
+		p.Run(t, 10*time.Second, chromedp.Click(`#chart-hashrate button[aria-label$="PNG"]`, chromedp.ByQuery))
+		img, err := png.Decode(bytes.NewReader(browsertest.WaitFile(t, dir, "chart-hashrate.png", 10*time.Second)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		browsertest.CheckNotBlank(t, "chart-hashrate.png", img)
+		p.CheckClean(t)
+	})
+
+	t.Run("dark", func(t *testing.T) {
+		for _, pg := range []string{"/", "/machines"} {
+			p := b.NewPage(t, 390, 844)
+			allowNoPriceHistory(p)
+			p.Dark(t)
+			p.Open(t, ln.base+pg, "main h1")
+			p.WaitJS(t, 20*time.Second, loaded+` && document.querySelector("canvas")`)
+			var bg string
+			p.Eval(t, `getComputedStyle(document.body).backgroundColor`, &bg)
+			if bg != "rgb(15, 20, 25)" {
+				t.Errorf("%s in dark mode: body background %s", pg, bg)
+			}
+			name := "dark-" + strings.Trim(strings.ReplaceAll(pg, "/", ""), "-")
+			if pg == "/" {
+				name = "dark-network"
+			}
+			checkPage(t, p, out, name+"-390")
+		}
+	})
+
+	t.Run("new block without reload", func(t *testing.T) {
+		p := b.NewPage(t, 1440, 900)
+		allowNoPriceHistory(p)
+		p.Open(t, ln.base+"/", "#hashprice-usd")
+		p.WaitJS(t, 20*time.Second, loaded)
+		p.Eval(t, `window.notReloaded = true`, nil)
+		btcdtest.Mine(t, ln.node, 1, btcdtest.ExponentialIntervals(rand.New(rand.NewPCG(3, 4))))
+		want := int64(tip) + 1
+		p.WaitJS(t, 20*time.Second, fmt.Sprintf(`document.getElementById("as-of").dataset.height === "%d" && Number(document.body.dataset.height) === %d`, want, want))
+		var same bool
+		p.Eval(t, `window.notReloaded === true`, &same)
+		if !same {
+			t.Error("the page reloaded to show the new block")
+		}
+		checkNetworkNumbers(t, p, ln.base)
+		p.CheckClean(t)
+	})
+}
+
+// allowNoPriceHistory accepts the one 503 the live harness causes: serve
+// runs on a fixed price with no imported price history, so
+// /api/v1/hashprice/history has nothing to chart (the page says so).
+func allowNoPriceHistory(p *browsertest.Page) {
+	p.Allow(`HTTP 503 .*/api/v1/hashprice/history`)
+}
+
+// checkNetworkNumbers compares the Network page's big numbers with the API.
+func checkNetworkNumbers(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	var hp struct {
+		USD   float64 `json:"usd_per_ph_day"`
+		BTC   float64 `json:"btc_per_ph_day"`
+		Price float64 `json:"price_usd"`
+	}
+	var hr struct {
+		Hs, Lo, Hi, Core float64
+	}
+	var hrRaw map[string]float64
+	var net struct {
+		Difficulty float64 `json:"difficulty"`
+	}
+	var nr struct {
+		P50 float64 `json:"change_p50_pct"`
+	}
+	apiJSON(t, base+"/api/v1/hashprice", &hp)
+	apiJSON(t, base+"/api/v1/network", &net)
+	apiJSON(t, base+"/api/v1/nextretarget", &nr)
+	resp, err := http.Get(base + "/api/v1/hashrate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	resp.Body.Close()
+	hrRaw = map[string]float64{}
+	for k, v := range m {
+		if f, ok := v.(float64); ok {
+			hrRaw[k] = f
+		}
+	}
+	hr.Hs, hr.Lo, hr.Hi, hr.Core = hrRaw["hashrate_hs"], hrRaw["ci_low_hs"], hrRaw["ci_high_hs"], hrRaw["getnetworkhashps_hs"]
+	for _, c := range []struct {
+		sel, attr string
+		want      float64
+	}{
+		{"#hashprice-usd", "data-value", hp.USD},
+		{"#hashprice-btc", "data-value", hp.BTC},
+		{"#price", "data-value", hp.Price},
+		{"#hashrate", "data-value", hr.Hs},
+		{"#hashrate-ci", "data-value", hr.Lo},
+		{"#hashrate-ci", "data-high", hr.Hi},
+		{"#hashrate-core", "data-value", hr.Core},
+		{"#difficulty", "data-value", net.Difficulty},
+		{"#retarget-change", "data-value", nr.P50},
+	} {
+		if got := domValue(t, p, c.sel, c.attr); got != c.want || c.want == 0 {
+			t.Errorf("%s %s: page %v, API %v", c.sel, c.attr, got, c.want)
+		}
+	}
+	// The text shown is the same number, rounded.
+	s := p.Text(t, "#hashprice-usd")
+	shown, err := strconv.ParseFloat(strings.NewReplacer("$", "", ",", "", " /PH/day", "").Replace(s), 64)
+	if err != nil || math.Abs(shown-hp.USD) > 0.005*math.Abs(hp.USD) {
+		t.Errorf("hashprice shown as %q, API %v", s, hp.USD)
+	}
+}
+
+func poolsNakamoto(t *testing.T, base string) float64 {
+	var p struct {
+		N float64 `json:"nakamoto_coefficient"`
+	}
+	apiJSON(t, base+"/api/v1/pools?days=7", &p)
+	return p.N
+}
+
+type machineRow struct {
+	Power, Profit, Shutdown float64
+	Under                   bool
+}
+
+func machineRows(t *testing.T, p *browsertest.Page) map[string]machineRow {
+	t.Helper()
+	var rows []struct {
+		Model                   string
+		Power, Profit, Shutdown float64
+		Under                   bool
+	}
+	p.Eval(t, `[...document.querySelectorAll("#machines-table tbody tr")].map(tr => ({
+		Model: tr.cells[0].textContent, Power: +tr.cells[4].dataset.value, Profit: +tr.cells[5].dataset.value,
+		Shutdown: +tr.cells[7].dataset.value, Under: tr.classList.contains("underwater")}))`, &rows)
+	out := map[string]machineRow{}
+	for _, r := range rows {
+		out[r.Model] = machineRow{r.Power, r.Profit, r.Shutdown, r.Under}
+	}
+	return out
+}
+
+// checkMachines compares the table with the API at the same inputs: every
+// model, its power cost, profit and shutdown price, and the underwater mark.
+func checkMachines(t *testing.T, got map[string]machineRow, url string) {
+	t.Helper()
+	var m struct {
+		Machines []struct {
+			Model    string  `json:"model"`
+			Power    float64 `json:"power_usd_day"`
+			Profit   float64 `json:"profit_usd_day"`
+			Shutdown float64 `json:"shutdown_price_usd"`
+		} `json:"machines"`
+	}
+	apiJSON(t, url, &m)
+	if len(got) != len(m.Machines) || len(got) == 0 {
+		t.Fatalf("table has %d models, API %d", len(got), len(m.Machines))
+	}
+	for _, w := range m.Machines {
+		g, ok := got[w.Model]
+		if !ok {
+			t.Errorf("%s missing from the table", w.Model)
+			continue
+		}
+		if g.Power != w.Power || g.Profit != w.Profit || g.Shutdown != w.Shutdown || g.Under != (w.Profit < 0) {
+			t.Errorf("%s: table %+v, API power %v profit %v shutdown %v", w.Model, g, w.Power, w.Profit, w.Shutdown)
+		}
+	}
+}
+
+// With no node, the pages show the embedded SNAPSHOT, labelled so, with
+// the header amber (a snapshot is stale by definition).
+func TestDashboardSnapshotInBrowser(t *testing.T) {
+	b := browsertest.Start(t)
+	s := New(Config{Web: web.Handler()})
+	s.Publish(SnapshotState(DefaultOptions(), nil, time.Now()))
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	p := b.NewPage(t, 1440, 900)
+	// The SNAPSHOT has no blocks: those measures answer 503, and the page says so.
+	p.Allow(`HTTP 503 `)
+	p.Open(t, srv.URL+"/", "#hashprice-usd")
+	p.WaitJS(t, 20*time.Second, `Number(document.body.dataset.refreshes) >= 1`)
+	if src := p.Text(t, "#source"); !strings.Contains(src, "SNAPSHOT") {
+		t.Errorf("source label %q, want SNAPSHOT", src)
+	}
+	var amber bool
+	p.Eval(t, `document.getElementById("bar").classList.contains("stale")`, &amber)
+	if !amber {
+		t.Error("a SNAPSHOT header is not marked stale")
+	}
+	var hp struct {
+		USD float64 `json:"usd_per_ph_day"`
+	}
+	apiJSON(t, srv.URL+"/api/v1/hashprice", &hp)
+	if got := domValue(t, p, "#hashprice-usd", "data-value"); got != hp.USD || math.IsNaN(got) {
+		t.Errorf("hashprice on the page %v, API %v", got, hp.USD)
+	}
+	out := browsertest.OutDir(t)
+	browsertest.CheckNotBlank(t, "network-snapshot-1440", p.Screenshot(t, out, "network-snapshot-1440"))
+	p.CheckNoHorizontalOverflow(t)
+	p.CheckClean(t)
+
+	m := b.NewPage(t, 390, 844)
+	m.Open(t, srv.URL+"/machines", "#machines-table")
+	m.WaitJS(t, 20*time.Second, `document.querySelectorAll("#machines-table tbody tr.underwater").length > 0`)
+	checkMachines(t, machineRows(t, m), srv.URL+"/api/v1/machines")
+	browsertest.CheckNotBlank(t, "machines-snapshot-390", m.Screenshot(t, out, "machines-snapshot-390"))
+	m.CheckNoHorizontalOverflow(t)
+	m.CheckClean(t)
+}
+
+// serve as `hashfall serve --fleet examples/fleet.yaml` runs it (SNAPSHOT
+// network), with one alert rule that fires at once: the Fleet page shows
+// the API's totals and switch-off list, the Alerts page the firing alert.
+func TestDashboardFleetAndAlertsInBrowser(t *testing.T) {
+	b := browsertest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	cfg := &FileConfig{Alerts: AlertsConfig{Rules: []alert.Rule{{Name: "hashprice-under-1000", Kind: "hashprice_below", Threshold: 1000}}}}
+	go func() {
+		done <- Run(ctx, RunOptions{Listen: "127.0.0.1:0", FleetPath: "../examples/fleet.yaml", Config: cfg, Web: web.Handler(),
+			Ready: func(_ *Server, a string) { addr <- a }})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("serve did not start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start in 30 s")
+	}
+	out := browsertest.OutDir(t)
+
+	var st struct {
+		Groups []struct {
+			Count     int  `json:"count"`
+			SwitchOff bool `json:"switch_off"`
+		} `json:"groups"`
+		Totals struct {
+			Profit    float64 `json:"profit_usd_day"`
+			Breakeven float64 `json:"breakeven_price_usd"`
+		} `json:"totals"`
+	}
+	apiJSON(t, base+"/api/v1/fleet/status", &st)
+	off := 0
+	for _, g := range st.Groups {
+		if g.SwitchOff {
+			off += g.Count
+		}
+	}
+	for _, sz := range dashboardWidths {
+		p := b.NewPage(t, sz.w, sz.h)
+		p.Allow(`HTTP 503 `) // the SNAPSHOT has no blocks for the measures that need them
+		p.Open(t, base+"/fleet", "main h1")
+		p.WaitJS(t, 20*time.Second, `document.querySelectorAll("#fleet-groups tbody tr").length > 0`)
+		if got := domValue(t, p, "#fleet-profit", "data-value"); got != st.Totals.Profit {
+			t.Errorf("fleet profit on the page %v, API %v", got, st.Totals.Profit)
+		}
+		if got := domValue(t, p, "#fleet-breakeven", "data-value"); got != st.Totals.Breakeven {
+			t.Errorf("fleet breakeven on the page %v, API %v", got, st.Totals.Breakeven)
+		}
+		if got := domValue(t, p, "#fleet-switch-off", "data-value"); got != float64(off) || off == 0 {
+			t.Errorf("switch off %v machines on the page, API %d", got, off)
+		}
+		var rows int
+		p.Eval(t, `document.querySelectorAll("#fleet-groups tbody tr").length`, &rows)
+		if rows != len(st.Groups) {
+			t.Errorf("%d group rows, API %d", rows, len(st.Groups))
+		}
+		checkPage(t, p, out, fmt.Sprintf("fleet-with-fleet-%d", sz.w))
+
+		a := b.NewPage(t, sz.w, sz.h)
+		a.Open(t, base+"/alerts", "main h1")
+		a.WaitJS(t, 20*time.Second, `document.querySelectorAll("#alerts-table tbody tr").length > 0`)
+		if s := a.Text(t, "#alerts-table tbody tr td"); s != "hashprice-under-1000" {
+			t.Errorf("first alert row names %q", s)
+		}
+		checkPage(t, a, out, fmt.Sprintf("alerts-firing-%d", sz.w))
+	}
+}

@@ -1,0 +1,86 @@
+// Package serve is hashfall's always-on monitor: it follows the node (as
+// `hashfall sync --follow` does), computes one immutable State per new
+// block or price tick, and answers an HTTP API, Prometheus /metrics and
+// Server-Sent Events from it. Handlers only read the State through an
+// atomic pointer; no request rescans the store.
+//
+// # API (stable once committed; JSON keys snake_case with units)
+//
+// Every /api/v1 answer except errors, events and jobs starts with the meta
+// fields:
+//
+//	as_of {height, time}  the block the state describes (time RFC 3339)
+//	source                "LIVE" (a node/store) or "SNAPSHOT" (embedded Feb 2026)
+//	price_source          where price_usd came from ("SNAPSHOT", "fixed $X",
+//	                      "store (hashfall import prices)", "median of kraken, ...")
+//	stale_s, stale        seconds since the node last confirmed the state
+//	                      (a SNAPSHOT: its age; stale is always true for it)
+//	notes                 optional labels (SNAPSHOT, ASSUMED inputs)
+//
+// Errors are one line: {"error": "...", "parameter": "name"} (parameter
+// only when a query parameter is at fault): 400 bad parameter, 401 token,
+// 404, 413 body over 1 MiB, 429 rate limit, 503 state not computed yet or
+// the measure needs blocks the SNAPSHOT lacks.
+//
+// Routes, then fields after the meta fields:
+//
+//	GET /healthz                      {status:"ok"}
+//	GET /readyz                       200 {status:"ready", meta} once a state exists, else 503
+//	GET /metrics                      Prometheus text format, hashfall_* series
+//	GET /api/v1/events                text/event-stream: "event: state" data {"height":N}
+//	                                  at connect and after every new state
+//	GET /api/v1/network               chain, difficulty, bits, price_usd, subsidy_sat,
+//	                                  fees_per_block_sat, security_budget_usd_per_day
+//	GET /api/v1/hashprice             usd_per_ph_day, btc_per_ph_day, usd_per_th_day,
+//	                                  implied_difficulty, implied_hashrate_hs, price_usd
+//	GET /api/v1/hashprice/history     ?from=&to= (YYYY-MM-DD|RFC3339|unix) &interval=day|week|month
+//	                                  &format=json|csv (or Accept: text/csv):
+//	                                  interval, history[{day, height, price_usd, difficulty,
+//	                                  subsidy_sat, fees_sma144_sat, hashprice_btc_per_ph_day,
+//	                                  hashprice_usd_per_ph_day, puell_multiple}]
+//	GET /api/v1/hashrate/history      same parameters: interval, history[{day, blocks,
+//	                                  hashrate_hs, difficulty, subsidy_sat, fees_sat, last_height}]
+//	GET /api/v1/machines              ?price=&power_cost=&pue=&pool_fee=(percent)&model=
+//	                                  price_usd, power_usd_per_kwh, pue, pool_fee_pct,
+//	                                  machines[{model, th_s, watts, j_per_th, revenue_btc_day,
+//	                                  revenue_usd_day, power_usd_day, profit_usd_day, cost_ratio,
+//	                                  shutdown_price_usd, breakeven_power_usd_kwh, payback_days?}]
+//	GET /api/v1/hashrate              ?blocks=(-1: since retarget)&height=&confidence=
+//	                                  getnetworkhashps_hs, hashrate_hs, ci_low_hs, ci_high_hs,
+//	                                  confidence, blocks, from_height, to_height, span_s
+//	GET /api/v1/nextretarget          tip_height, epoch_start_height, retarget_height,
+//	                                  blocks_left, difficulty, rate_blocks, point_change_pct,
+//	                                  point_difficulty, point_time_s, change_p5_pct,
+//	                                  change_p50_pct, change_p95_pct, time_p5_s, time_p50_s,
+//	                                  time_p95_s, prob_decrease, point_date, date_p5,
+//	                                  date_p50, date_p95 (change p5 goes with date p95)
+//	GET /api/v1/signals               day, hashprice_usd_per_ph_day, hashprice_btc_per_ph_day,
+//	                                  puell_multiple|null, difficulty_ribbon_compression|null,
+//	                                  fleet_j_per_th, power_usd_per_kwh, revenue_to_cost,
+//	                                  sma30_hs, sma60_hs, in_capitulation,
+//	                                  days_in_capitulation, ribbon_events[{day, kind}]
+//	GET /api/v1/pools                 ?days=1..430: days, blocks, nakamoto_coefficient,
+//	                                  shares[{pool, blocks, share_pct}]
+//	GET /api/v1/energy                date, hashrate_hs, power_usd_per_kwh, threshold_j_per_th,
+//	                                  profitable_models, none_profitable, lower|best|upper_j_per_th,
+//	                                  lower|best|upper_gw, lower|best|upper_twh_per_yr
+//	GET /api/v1/security              budget_usd_per_day, budget_usd_per_th_day, hashrate_hs,
+//	                                  attack_days, build_hardware_usd, build_energy_usd,
+//	                                  build_total_usd, attack_power_gw, budget_days_to_build,
+//	                                  asic_usd_per_th_assumed
+//	GET /api/v1/fleet/status          (with --fleet; else 404) groups[], sites[], totals{}
+//	                                  as `hashfall fleet status --format json`
+//	GET /api/v1/alerts                alerts[{rule, kind, state, value, threshold, since, message}]
+//	POST /api/v1/simulate             bearer token; body: a built-in scenario name (default, bear,
+//	                                  ai-pivot, exogenous) or scenario YAML (≤ 1 MiB; no bootstrap
+//	                                  price files); ?paths=1..2000 (500) &horizon_days=1..1095
+//	                                  &seed= &engine=fast|block → 202 Job (Location: /api/v1/jobs/{id});
+//	                                  the same body, options and seed again → the cached Job
+//	GET /api/v1/jobs/{id}             (Accept: text/event-stream: "event: job" per change, until done)
+//	                                  Job {id, status: queued|running|done|failed, progress 0-1,
+//	                                  cached, scenario, paths, horizon_days, seed, error?,
+//	                                  summary? (as simulate --format json), created, finished?}
+//
+// mempool.space-compatible mining endpoints (mempool's key names and units;
+// interval words 24h 3d 1w 1m 3m 6m 1y 2y 3y all) are listed in mempool.go.
+package serve
