@@ -68,6 +68,13 @@
 //	                                  attack_days, build_hardware_usd, build_energy_usd,
 //	                                  build_total_usd, attack_power_gw, budget_days_to_build,
 //	                                  asic_usd_per_th_assumed
+//	GET /api/v1/difficulty/history    ?since=&until= (start time) and at most one of
+//	                                  largest_drops=N, largest_rises=N, drawdowns=N, rank=PCT;
+//	                                  &format=json|csv: view (periods|largest_drops|
+//	                                  largest_rises|drawdowns), rows[] as `hashfall difficulty
+//	                                  history --format json`; with rank: the ChangeRank fields
+//	                                  (change_pct, direction, rank, as_large, changes,
+//	                                  last_as_large_*). Recomputed once per new period.
 //	GET /api/v1/fleet/status          (with --fleet; else 404) groups[], sites[], totals{}
 //	                                  as `hashfall fleet status --format json`
 //	GET /api/v1/alerts                alerts[{rule, kind, state, value, threshold, since, message}]

@@ -9,7 +9,9 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
 	"github.com/hashfall/hashfall/chain"
+	"github.com/hashfall/hashfall/consensus"
 	"github.com/hashfall/hashfall/economics"
+	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/plan"
 	"github.com/hashfall/hashfall/store"
 )
@@ -37,6 +39,10 @@ type Follower struct {
 	params *chaincfg.Params
 	window []chain.Block
 	quote  Quote
+	// history is the difficulty history, recomputed when the tip enters a
+	// new period (historyPeriod): within a period no row changes.
+	history       []metrics.Period
+	historyPeriod int64
 }
 
 func (f *Follower) log() *slog.Logger {
@@ -205,12 +211,31 @@ func (f *Follower) rebuild(ctx context.Context, confirmed bool) error {
 	if err != nil {
 		return err
 	}
+	st.DifficultyHistory = f.difficultyHistory(ctx)
 	if confirmed {
 		f.Server.Confirm()
 	}
 	f.Server.Publish(st)
 	f.log().Info("state", "height", st.AsOf.Height, "price_usd", st.Price.USD, "build_ms", float64(st.BuildDuration.Microseconds())/1000)
 	return nil
+}
+
+// difficultyHistory returns the store's difficulty history, read again
+// only when the tip has entered a period it has not seen. A failure is
+// logged and leaves the last history served.
+func (f *Follower) difficultyHistory(ctx context.Context) []metrics.Period {
+	tip := f.window[len(f.window)-1].Height
+	period := tip / consensus.RetargetIntervalBlocks(f.params)
+	if f.history != nil && period == f.historyPeriod {
+		return f.history
+	}
+	ps, err := metrics.StoredHistory(ctx, f.Store, f.params)
+	if err != nil {
+		f.log().Warn("difficulty history", "err", err)
+		return f.history
+	}
+	f.history, f.historyPeriod = ps, period
+	return ps
 }
 
 // extend brings the window to the store's tip: new blocks are appended

@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/pools", s.withState(s.handlePools))
 	m.HandleFunc("GET /api/v1/energy", s.withState(s.handleEnergy))
 	m.HandleFunc("GET /api/v1/security", s.withState(s.handleSecurity))
+	m.HandleFunc("GET /api/v1/difficulty/history", s.withState(s.handleDifficultyHistory))
 	m.HandleFunc("GET /api/v1/fleet/status", s.withState(s.handleFleetStatus))
 	m.HandleFunc("GET /api/v1/alerts", s.handleAlerts)
 	m.HandleFunc("POST /api/v1/simulate", s.requireToken(s.expensive(s.handleSimulate)))
@@ -393,6 +394,71 @@ func (s *Server) handleSecurity(w http.ResponseWriter, r *http.Request, st *Stat
 		economics.Security
 		ASICUSDPerTH float64 `json:"asic_usd_per_th_assumed"`
 	}{s.meta(st), *st.Security, st.Options.ASICUSDPerTH})
+}
+
+// handleDifficultyHistory answers `hashfall difficulty history`: every
+// period (since/until on the start time), or one of its rankings.
+func (s *Server) handleDifficultyHistory(w http.ResponseWriter, r *http.Request, st *State) {
+	q := parseQuery(r.URL.RawQuery, "since", "until", "largest_drops", "largest_rises", "rank", "drawdowns", "format")
+	since, until := q.date("since", time.Time{}), q.date("until", time.Time{})
+	drops, rises := q.integer("largest_drops", 0, 1, 1000), q.integer("largest_rises", 0, 1, 1000)
+	drawdowns := q.integer("drawdowns", 0, 1, 1000)
+	rank := q.float("rank", 0, -100, 400)
+	csv := wantCSV(r, q)
+	modes := 0
+	for _, name := range []string{"largest_drops", "largest_rises", "rank", "drawdowns"} {
+		if q.has(name) {
+			modes++
+		}
+	}
+	if modes > 1 {
+		q.fail("rank", "use one of largest_drops, largest_rises, rank, drawdowns")
+	}
+	if q.has("rank") && rank == 0 {
+		q.fail("rank", "must be a non-zero change in percent, such as -11.16")
+	}
+	if badQuery(w, q) {
+		return
+	}
+	if len(st.DifficultyHistory) == 0 {
+		unavailable(w, st, "difficulty history (synced blocks or imported checkpoints)")
+		return
+	}
+	ps := metrics.FilterPeriods(st.DifficultyHistory, since, until)
+	var rows any = ps
+	view := "periods"
+	switch {
+	case q.has("largest_drops"):
+		rows, view = metrics.LargestChanges(ps, int(drops), true), "largest_drops"
+	case q.has("largest_rises"):
+		rows, view = metrics.LargestChanges(ps, int(rises), false), "largest_rises"
+	case q.has("drawdowns"):
+		rows, view = metrics.Drawdowns(ps, int(drawdowns)), "drawdowns"
+	case q.has("rank"):
+		rk, err := metrics.RankOf(ps, rank)
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, apiError{Error: oneLine("rank: " + err.Error()), Parameter: "rank"})
+			return
+		}
+		if csv {
+			writeCSV(w, []metrics.ChangeRank{rk})
+			return
+		}
+		writeJSON(w, http.StatusOK, struct {
+			Meta
+			metrics.ChangeRank
+		}{s.meta(st), rk})
+		return
+	}
+	if csv {
+		writeCSV(w, rows)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Meta
+		View string `json:"view"`
+		Rows any    `json:"rows"`
+	}{s.meta(st), view, rows})
 }
 
 func (s *Server) handleFleetStatus(w http.ResponseWriter, r *http.Request, st *State) {

@@ -134,6 +134,10 @@ type State struct {
 	History   []economics.HashpriceDay // daily, oldest first
 	Days      []metrics.Day            // daily hashrate, oldest first
 	Fleet     *plan.FleetStatus        // nil without --fleet
+	// DifficultyHistory is every difficulty period the store knows, from
+	// synced blocks and imported checkpoints (metrics.StoredHistory);
+	// nil for the SNAPSHOT.
+	DifficultyHistory []metrics.Period
 	// Blocks is the in-memory window the parameterised endpoints read;
 	// never appended to or modified once the state is published.
 	Blocks []chain.Block

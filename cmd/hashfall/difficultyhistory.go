@@ -10,7 +10,6 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/hashfall/hashfall/consensus"
 	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/store"
 )
@@ -120,10 +119,9 @@ func parseDateFlag(name, s string) (time.Time, error) {
 	return t, nil
 }
 
-// storeDifficultyHistory gathers the store's synced period ends and
-// imported checkpoints and merges them, synced blocks first. Imported
-// checkpoints are mainnet's; a store of another network uses its blocks
-// only.
+// storeDifficultyHistory is metrics.StoredHistory for the store's network.
+// Imported checkpoints are mainnet's; a store of another network uses its
+// blocks only.
 func storeDifficultyHistory(ctx context.Context, st store.Store) ([]metrics.Period, error) {
 	name, err := st.Network(ctx)
 	if err != nil {
@@ -136,17 +134,5 @@ func storeDifficultyHistory(ctx context.Context, st store.Store) ([]metrics.Peri
 			return nil, fmt.Errorf("store holds blocks of unknown network %q", name)
 		}
 	}
-	ends, err := store.PeriodEnds(ctx, st, consensus.RetargetIntervalBlocks(p))
-	if err != nil {
-		return nil, err
-	}
-	cps, err := st.HeaderCheckpoints(ctx)
-	if err != nil {
-		return nil, err
-	}
-	eps, err := st.Epochs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return metrics.HistoryFrom(p, ends, cps, eps)
+	return metrics.StoredHistory(ctx, st, p)
 }
