@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOpenReadOnlyRefuses: the reader refuses what is not a current
+// hashfall store, with an error that says what to do, and writes nothing.
+func TestOpenReadOnlyRefuses(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// A schema-version-1 store, as hashfall wrote before application_id.
+	v1 := filepath.Join(dir, "v1.db")
+	db, err := sql.Open("sqlite", "file:"+v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(migrations[0] + `; PRAGMA user_version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	other := filepath.Join(dir, "other.db")
+	db, _ = sql.Open("sqlite", "file:"+other)
+	if _, err := db.Exec(`CREATE TABLE notes (x TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, c := range []struct{ path, want string }{
+		{filepath.Join(dir, "absent.db"), "no store at"},
+		{write("empty.db", nil), "empty file, not a hashfall store: run hashfall sync"},
+		{write("text.db", []byte(strings.Repeat("not a database\n", 400))), "not a hashfall store"},
+		{other, "not a hashfall store"},
+		{v1, "schema version 1, this hashfall reads version 2: run hashfall sync --db " + v1 + " to upgrade it"},
+	} {
+		before, _ := os.ReadFile(c.path)
+		_, err := OpenReadOnly(c.path)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", filepath.Base(c.path), err, c.want)
+		}
+		after, _ := os.ReadFile(c.path)
+		if string(after) != string(before) {
+			t.Errorf("%s: the reader changed the file", filepath.Base(c.path))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "absent.db")); err == nil {
+		t.Error("the reader created a missing store")
+	}
+	if _, err := OpenSQLite(other); err == nil || !strings.Contains(err.Error(), "not a hashfall store") {
+		t.Errorf("the writer took another program's SQLite file: %v", err)
+	}
+
+	// The writer upgrades the version-1 store; then readers open it.
+	st, err := OpenSQLite(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Apply(context.Background(), "simnet", -1, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	r, err := OpenReadOnly(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if net, err := r.Network(context.Background()); err != nil || net != "simnet" {
+		t.Errorf("upgraded store: network %q %v", net, err)
+	}
+	if _, ok := r.(Store); ok {
+		t.Error("OpenReadOnly returned a store that can write")
+	}
+}
