@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hashfall/hashfall/chain"
 )
 
 // TestOpenReadOnlyRefuses: the reader refuses what is not a current
@@ -79,5 +82,46 @@ func TestOpenReadOnlyRefuses(t *testing.T) {
 	}
 	if _, ok := r.(Store); ok {
 		t.Error("OpenReadOnly returned a store that can write")
+	}
+}
+
+// TestPutEpochsChecksStoredBlocks: over a store of the real mainnet blocks
+// 0..14131, Electrum's real checkpoints import (their periods 0..6 end at
+// stored blocks); the same file with the neighbouring entries 3 and 4
+// swapped — which consensus alone cannot tell apart — is refused and
+// leaves the earlier history whole; a different file replaces it wholly.
+func TestPutEpochsChecksStoredBlocks(t *testing.T) {
+	f, err := os.Open("../../shared/data/electrum-checkpoints.json")
+	if err != nil {
+		t.Skipf("Electrum checkpoints absent: %v", err)
+	}
+	eps, err := chain.ReadElectrumCheckpoints(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st := openTemp(t)
+	if _, err := Sync(ctx, mainnetSource(t), st, SyncOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutEpochs(ctx, eps); err != nil {
+		t.Fatalf("real checkpoints over real blocks: %v", err)
+	}
+	swapped := slices.Clone(eps)
+	swapped[3].LastHash, swapped[4].LastHash = eps[4].LastHash, eps[3].LastHash
+	err = st.PutEpochs(ctx, swapped)
+	if err == nil || !strings.Contains(err.Error(), "entry 3") || !strings.Contains(err.Error(), "height 8063") {
+		t.Errorf("swapped entries 3 and 4: %v", err)
+	}
+	got, err := st.Epochs(ctx)
+	if err != nil || len(got) != len(eps) || got[3].LastHash != eps[3].LastHash {
+		t.Fatalf("a refused import changed the history: %d epochs, %v", len(got), err)
+	}
+	if err := st.PutEpochs(ctx, eps[:100]); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.Epochs(ctx); len(got) != 100 || got[99].LastHash != eps[99].LastHash {
+		t.Errorf("re-import of a 100-entry file left %d epochs", len(got))
 	}
 }

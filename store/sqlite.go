@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -471,7 +472,14 @@ func (s *SQLite) Apply(ctx context.Context, network string, keepThrough int64, b
 	return tx.Commit()
 }
 
-// PutEpochs implements Store.
+// electrumPeriodBlocks is the length of the mainnet difficulty period an
+// Electrum checkpoint entry covers.
+const electrumPeriodBlocks = 2016
+
+// PutEpochs implements Store: it replaces the whole stored history in one
+// transaction, so re-importing a different file never mixes the two, and
+// refuses (changing nothing) an entry whose period's last block the store
+// holds under another hash.
 func (s *SQLite) PutEpochs(ctx context.Context, epochs []chain.Epoch) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -481,7 +489,25 @@ func (s *SQLite) PutEpochs(ctx context.Context, epochs []chain.Epoch) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM epochs`); err != nil {
 		return err
 	}
+	check, err := tx.PrepareContext(ctx, `SELECT hash FROM blocks WHERE height = ?`)
+	if err != nil {
+		return err
+	}
+	defer check.Close()
 	for _, e := range epochs {
+		// Where the store holds the period's last block, the entry must
+		// name it.
+		last := electrumPeriodBlocks*e.Index + electrumPeriodBlocks - 1
+		var stored []byte
+		switch err := check.QueryRowContext(ctx, last).Scan(&stored); {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return err
+		case !bytes.Equal(stored, e.LastHash[:]):
+			var h chainhash.Hash
+			copy(h[:], stored)
+			return fmt.Errorf("checkpoint entry %d names block %s at height %d, the store holds %s there: a different chain or a damaged file", e.Index, e.LastHash, last, h)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO epochs(idx, last_hash, next_target) VALUES(?,?,?)`,
 			e.Index, e.LastHash[:], e.NextTarget.FillBytes(make([]byte, 32))); err != nil {
 			return fmt.Errorf("epoch %d: %w", e.Index, err)

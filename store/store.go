@@ -40,7 +40,9 @@ type Store interface {
 	// Apply, in one transaction, deletes every block above keepThrough
 	// and inserts blocks, which must continue the chain at keepThrough+1.
 	Apply(ctx context.Context, network string, keepThrough int64, blocks []chain.Block) error
-	// PutEpochs replaces the stored epochs with epochs, in one transaction.
+	// PutEpochs replaces the stored epochs with epochs, in one transaction,
+	// refusing an entry whose period's last block is stored under another
+	// hash.
 	PutEpochs(ctx context.Context, epochs []chain.Epoch) error
 	// PutPrices upserts daily prices in one transaction.
 	PutPrices(ctx context.Context, prices []chain.Price) error
