@@ -154,13 +154,15 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 			}
 			c.ageDays++
 			if (s.Fleet.MaxAgeDays > 0 && c.ageDays > s.Fleet.MaxAgeDays) ||
-				(!c.running && s.Fleet.RetireAfterOffDays > 0 && day-c.offSince > s.Fleet.RetireAfterOffDays) {
+				(!c.running && !c.stranded && s.Fleet.RetireAfterOffDays > 0 && day-c.offSince > s.Fleet.RetireAfterOffDays) {
 				c.gone = true
 				continue
 			}
 			// Hysteresis: stop below cost·(1−stop loss); restart above
 			// cost·(1+margin) once the restart delay has passed.
-			if c.running && rev < cost*(1-s.Fleet.StopLossFrac) {
+			if day < c.runUntilDay {
+				c.running = true
+			} else if c.running && rev < cost*(1-s.Fleet.StopLossFrac) {
 				c.running, c.offSince = false, day
 				// Machines less efficient than the scrap threshold are
 				// sold or scrapped when they stop, not mothballed.
