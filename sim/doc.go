@@ -74,7 +74,10 @@
 // running rule but never retired for days off, so a path that loses it
 // regains it once the hashprice recovers); fleet.contracted_share of every
 // generic cohort, which runs whatever its margin for contracted_days
-// (take-or-pay power); and the hysteresis above. Zero running hashrate is
+// (take-or-pay power); fleet.run_through_retarget_days, within which a
+// cohort that would stop judges its revenue at the difficulty the next
+// retarget is projected to set (projectedRetarget: the rest of the epoch
+// at yesterday's hashrate, the consensus clamp); and the hysteresis above. Zero running hashrate is
 // possible only when the hashprice falls below the restart level of the
 // cheapest-running machine; since difficulty retargets only on blocks, a
 // path can then stay dead until the price recovers. Such paths are counted

@@ -3,6 +3,10 @@ package sim
 import (
 	"math"
 	"testing"
+
+	"github.com/btcsuite/btcd/chaincfg/v2"
+
+	"github.com/hashfall/hashfall/consensus"
 )
 
 // bestCostUSDPerHsDay is the lowest power cost per H/s per day any machine
@@ -70,5 +74,35 @@ func TestNoDeathAbovePowerFloor(t *testing.T) {
 			t.Errorf("%s: %d dead days above the power floor", name, violations)
 		}
 		t.Logf("%s: network death in %d of %d paths; cheapest-running machine's restart hashprice $%.2f/PH/day", name, dead, o.Paths, cost*1e15/(1-w.poolFeeFrac))
+	}
+}
+
+// TestProjectedRetargetMatchesConsensus: the run-through rule's projection
+// equals consensus.NextWorkRequired on the projected timestamps (up to
+// compact rounding): an epoch 592 blocks in, on schedule so far, with its
+// remaining 1,424 blocks mined at half the hashrate the difficulty stands
+// for (1,200 s a block).
+func TestProjectedRetargetMatchesConsensus(t *testing.T) {
+	p := &chaincfg.MainNetParams
+	bits, err := bitsForDifficulty(p, 141.7e12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := newChain(p, EngineFast, nil, 934000, bits)
+	hs := ch.hashesPerBlock / 1200
+	next, days := projectedRetarget(ch, hs)
+	first := ch.epochFirstTS
+	last := int64(1424 * 1200)
+	want := consensus.DifficultyFromBits(consensus.NextWorkRequired(p, bits, first, last).Bits)
+	if math.Abs(next/want-1) > 1e-4 {
+		t.Errorf("projected difficulty %.6g, consensus on the projected timestamps %.6g", next, want)
+	}
+	if math.Abs(days-float64(last)/86400) > 1e-9 {
+		t.Errorf("days to the retarget %g, want %g", days, float64(last)/86400)
+	}
+	// At 1/10 of the rate the span passes 4× the target and the clamp holds
+	// the fall to 4×.
+	if next, _ := projectedRetarget(ch, ch.hashesPerBlock/6000); math.Abs(next/(ch.difficulty/4)-1) > 1e-12 {
+		t.Errorf("clamped projection %g, want D/4 = %g", next, ch.difficulty/4)
 	}
 }

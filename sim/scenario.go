@@ -119,6 +119,10 @@ type FleetModel struct {
 	// contracts make the power a sunk cost).
 	ContractedShare float64 `yaml:"contracted_share"`
 	ContractedDays  int     `yaml:"contracted_days"`
+	// RunThroughRetargetDays: when the next retarget is projected within
+	// this many days, a cohort that would stop judges its revenue at the
+	// difficulty that retarget is projected to set instead; 0 for never.
+	RunThroughRetargetDays int `yaml:"run_through_retarget_days"`
 }
 
 // StrandedPower is hashrate on power nobody else buys (flared gas,
@@ -540,6 +544,7 @@ func (f *FleetModel) validate() error {
 		checkRange("fleet.stranded.usd_per_kwh", f.Stranded.USDPerKWh, 0, 10),
 		checkRange("fleet.contracted_share", f.ContractedShare, 0, 1),
 		checkRange("fleet.contracted_days", float64(f.ContractedDays), 0, 36500),
+		checkRange("fleet.run_through_retarget_days", float64(f.RunThroughRetargetDays), 0, 365),
 	}
 	if f.Stranded.Share > 0 {
 		if _, err := catalogModel(f.Stranded.Model); err != nil {

@@ -551,8 +551,12 @@ func floorNote(f *FleetModel, dead int64, paths int) string {
 	if f.ContractedShare > 0 && f.ContractedDays > 0 {
 		contracted = fmt.Sprintf("%.3g%% of the fleet contracted to run whatever its margin for %d days", f.ContractedShare*100, f.ContractedDays)
 	}
-	note := fmt.Sprintf("ASSUMED behaviour: %s; %s; shutdown below cost·(1−%.3g), restart above cost·(1+%.3g) after %d days (fleet.stop_loss_frac, restart_margin_frac, restart_delay_days)",
-		floor, contracted, f.StopLossFrac, f.RestartMarginFrac, f.RestartDelayDays)
+	runThrough := "no run-through of a retarget"
+	if n := f.RunThroughRetargetDays; n > 0 {
+		runThrough = fmt.Sprintf("within %d days of a retarget, revenue judged at the projected next difficulty", n)
+	}
+	note := fmt.Sprintf("ASSUMED behaviour: %s; %s; %s; shutdown below cost·(1−%.3g), restart above cost·(1+%.3g) after %d days (fleet.stop_loss_frac, restart_margin_frac, restart_delay_days)",
+		floor, contracted, runThrough, f.StopLossFrac, f.RestartMarginFrac, f.RestartDelayDays)
 	if dead > 0 {
 		note += fmt.Sprintf("; NETWORK DEATH (zero hashrate on some day) in %d of %d paths (%.3g%%): it happens only when the price falls below the breakeven of the most efficient machine on the cheapest power in these assumptions, at a difficulty that cannot retarget without blocks; no such shutdown has happened on the real network",
 			dead, paths, 100*float64(dead)/float64(paths))
