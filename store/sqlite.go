@@ -162,8 +162,11 @@ func (s *SQLite) migrate() error {
 // OpenReadOnly opens an existing store for reading only, as every command
 // but sync and import does, and as serve's readers do beside its one
 // writer. It never creates, migrates or writes the file: SQLite opens it
-// with mode=ro, and with immutable=1 where the file or its directory is not
-// writable (then no -shm can be made, and no writer can be changing it).
+// with mode=ro, and, where that cannot open it (a WAL store whose -shm file
+// cannot be made, as in a read-only directory, where no writer can be
+// changing it either), with immutable=1, unless a non-empty -wal file holds
+// changes the file alone lacks. In a writable directory mode=ro may leave
+// SQLite's -shm/-wal side files; the store file itself is never written.
 // It refuses a missing file, an empty file, a file that is not a hashfall
 // store and a store of an older schema (run hashfall sync to upgrade). If
 // a writer left the store without closing it (a crash, kill -9), it runs
