@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -159,4 +161,52 @@ func BenchmarkOpen(b *testing.B) {
 		}
 		b.ReportMetric(float64(fi.Size())/(float64(b.Elapsed().Seconds())/float64(b.N))/1e6, "MB/s")
 	})
+}
+
+// TestUncleanShutdownMarker: a writer's marker left by a process that no
+// longer runs makes a reader run quick_check (an intact store then opens)
+// and is cleared by the next writer; a marker of a running process (this
+// one, as an open writer) is not stale.
+func TestUncleanShutdownMarker(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "u.db")
+	w, err := OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stale, err := w.staleWriters(); err != nil || len(stale) != 0 {
+		t.Fatalf("an open writer's own marker counted as stale: %v %v", stale, err)
+	}
+	host, _ := os.Hostname()
+	c := exec.Command("true")
+	if err := c.Run(); err != nil {
+		t.Skipf("no true(1) to make a dead process id: %v", err)
+	}
+	dead := fmt.Sprintf("%s%d@%s", writerKeyPrefix, c.Process.Pid, host)
+	if _, err := w.db.Exec(`INSERT INTO meta(key, value) VALUES(?, 'killed')`, dead); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	r, err := OpenReadOnly(path)
+	if err != nil {
+		t.Fatalf("intact store after an unclean shutdown: %v", err)
+	}
+	stale, err := r.(readOnly).Reader.(*SQLite).staleWriters()
+	r.Close()
+	if err != nil || len(stale) != 1 || stale[0] != dead {
+		t.Fatalf("reader sees stale markers %v %v, want [%s]", stale, err, dead)
+	}
+	w, err = OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	w, err = OpenSQLite(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var n int
+	if err := w.db.QueryRow(`SELECT count(*) FROM meta WHERE key LIKE 'writer:%'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d writer markers after a clean close and reopen, want only the open writer's", n)
+	}
 }
