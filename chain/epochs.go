@@ -7,8 +7,21 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/btcsuite/btcd/chaincfg/v2"
 	"github.com/btcsuite/btcd/chainhash/v2"
+
+	"github.com/hashfall/hashfall/consensus"
 )
+
+// reversed returns a copy of b in reverse order: a chainhash.Hash is stored
+// little-endian and compared with a target as a big-endian number.
+func reversed(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, x := range b {
+		out[len(b)-1-i] = x
+	}
+	return out
+}
 
 // Epoch is one 2016-block difficulty period as Electrum's checkpoints list
 // it: the hash of its last block and the target its timestamps produced,
@@ -31,7 +44,12 @@ var maxTarget = new(big.Int).Lsh(big.NewInt(1), 256)
 
 // ReadElectrumCheckpoints parses Electrum's checkpoints.json: a JSON array
 // whose entry i is [hash of block 2016·i+2015, target of period i+1 as a
-// JSON integer]. The whole file is validated before anything is returned.
+// JSON integer]. The whole file is validated before anything is returned,
+// including its order, which the file does not state but mainnet's
+// consensus fixes: each entry's hash must meet the target of its own
+// period (entry i−1's, powLimit for i = 0), and each target must be one
+// the retarget at height 2016·(i+1) permits from the one before
+// (consensus.PermittedDifficultyTransition: at most 4× either way).
 func ReadElectrumCheckpoints(r io.Reader) ([]Epoch, error) {
 	dec := json.NewDecoder(r)
 	var raw []json.RawMessage
@@ -62,6 +80,18 @@ func ReadElectrumCheckpoints(r io.Reader) ([]Epoch, error) {
 			return nil, fmt.Errorf("checkpoints entry %d: target %.40s is not an integer in (0, 2^256)", i, pair[1])
 		}
 		out[i] = Epoch{Index: int64(i), LastHash: *h, NextTarget: t}
+	}
+	p := &chaincfg.MainNetParams
+	periodTarget := p.PowLimit
+	for i, e := range out {
+		if new(big.Int).SetBytes(reversed(e.LastHash[:])).Cmp(periodTarget) > 0 {
+			return nil, fmt.Errorf("checkpoints entry %d: hash %s does not meet its period's target: entries out of order, or not mainnet's", i, e.LastHash)
+		}
+		height := (int64(i) + 1) * consensus.RetargetIntervalBlocks(p)
+		if !consensus.PermittedDifficultyTransition(p, height, consensus.TargetToCompact(periodTarget), consensus.TargetToCompact(e.NextTarget)) {
+			return nil, fmt.Errorf("checkpoints entry %d: target is not a permitted retarget at height %d from entry %d's: entries out of order, or not mainnet's", i, height, i-1)
+		}
+		periodTarget = e.NextTarget
 	}
 	return out, nil
 }

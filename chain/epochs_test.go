@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,6 +103,31 @@ func TestElectrumErrors(t *testing.T) {
 	} {
 		if _, err := ReadElectrumCheckpoints(strings.NewReader(in)); err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+// TestElectrumOrderChecked: the real file with two entries swapped far
+// apart is refused. Consensus alone cannot catch a swap of neighbours or a
+// dropped entry (neighbouring targets are within 4× and each hash meets
+// both); the store catches those where it holds the blocks
+// (store.TestPutEpochsChecksStoredBlocks).
+func TestElectrumOrderChecked(t *testing.T) {
+	b, err := os.ReadFile("../../shared/data/electrum-checkpoints.json")
+	if err != nil {
+		t.Skipf("Electrum checkpoints absent: %v", err)
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, swap := range [][2]int{{50, 300}, {100, 350}, {0, len(raw) - 1}} {
+		r := slices.Clone(raw)
+		r[swap[0]], r[swap[1]] = r[swap[1]], r[swap[0]]
+		doc, _ := json.Marshal(r)
+		_, err := ReadElectrumCheckpoints(bytes.NewReader(doc))
+		if err == nil || !strings.Contains(err.Error(), "out of order") {
+			t.Errorf("entries %v swapped: err = %v", swap, err)
 		}
 	}
 }

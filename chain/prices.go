@@ -20,8 +20,9 @@ import (
 // semicolons separate fields; prices may carry "$" and thousands
 // separators. Dates may be ISO (2026-02-02, with or without a time),
 // US (02/02/2026 or Feb 02, 2026) or Unix seconds/milliseconds. A day
-// listed twice keeps its last close. Any bad row fails the whole file,
-// naming the line.
+// listed twice is an error naming both lines (two closes for one day mean
+// a mixed or hourly export), and so is a close that is not a finite price
+// in (0, MaxCloseUSD]. Any bad row fails the whole file, naming the line.
 func ReadPricesCSV(r io.Reader) ([]Price, error) {
 	data, err := io.ReadAll(io.LimitReader(r, 256<<20))
 	if err != nil {
@@ -55,6 +56,7 @@ func ReadPricesCSV(r io.Reader) ([]Price, error) {
 		return nil, fmt.Errorf("prices: line 1: need a date column and a close column, header is %q", strings.Join(header, ","))
 	}
 	byDay := map[int64]float64{}
+	lineOf := map[int64]int{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -78,7 +80,11 @@ func ReadPricesCSV(r io.Reader) ([]Price, error) {
 		if err != nil {
 			return nil, fmt.Errorf("prices: line %d: %w", line, err)
 		}
+		if first, dup := lineOf[day.Unix()]; dup {
+			return nil, fmt.Errorf("prices: line %d: %s is listed twice, on lines %d and %d", line, day.Format(time.DateOnly), first, line)
+		}
 		byDay[day.Unix()] = usd
+		lineOf[day.Unix()] = line
 	}
 	if len(byDay) == 0 {
 		return nil, errors.New("prices: no rows after the header")
@@ -125,11 +131,18 @@ func parseDay(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("date %q not understood (want e.g. 2026-02-02, 02/02/2026 or Unix seconds)", s)
 }
 
+// MaxCloseUSD bounds a daily BTC/USD close: $10M, about 100 times the
+// highest close so far, above which a figure is a unit or parsing error.
+const MaxCloseUSD = 10e6
+
 func parseUSD(s string) (float64, error) {
 	t := strings.NewReplacer("$", "", ",", "", " ", "", "\"", "").Replace(strings.TrimSpace(s))
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil || !(v > 0) || math.IsInf(v, 0) {
 		return 0, fmt.Errorf("close %q is not a positive price", s)
+	}
+	if v > MaxCloseUSD {
+		return 0, fmt.Errorf("close %q is above $%.0f, not a BTC/USD price", s, MaxCloseUSD)
 	}
 	return v, nil
 }

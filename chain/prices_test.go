@@ -39,6 +39,11 @@ func TestReadPricesCSVErrors(t *testing.T) {
 		"bad price": {"date,close\n2026-02-01,-5\n", "line 2"},
 		"empty":     {"date,close\n", "no rows"},
 		"short row": {"date,x,close\n2026-02-01\n", "line 2"},
+		"duplicate": {"date,close\n2026-02-01,1\n2026-02-02,2\n2026-02-01 12:00,3\n", "line 4: 2026-02-01 is listed twice, on lines 2 and 4"},
+		"absurd":    {"date,close\n2026-02-01,1e308\n", "line 2: close \"1e308\" is above $10000000"},
+		"infinite":  {"date,close\n2026-02-01,1\n2026-02-02,Inf\n", "line 3"},
+		"nan":       {"date,close\n2026-02-01,NaN\n", "line 2"},
+		"above 10M": {"date,close\n2026-02-01,10000000.01\n", "line 2"},
 	} {
 		_, err := ReadPricesCSV(strings.NewReader(c.in))
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {

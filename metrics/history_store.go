@@ -14,7 +14,7 @@ import (
 // period, never the blocks between), the imported bitcoinj header
 // checkpoints and the imported Electrum checkpoints. Both the CLI's
 // `difficulty history` and serve's difficulty-history endpoint read it.
-func StoredHistory(ctx context.Context, st store.Store, p *chaincfg.Params) ([]Period, error) {
+func StoredHistory(ctx context.Context, st store.Reader, p *chaincfg.Params) ([]Period, error) {
 	ends, err := store.PeriodEnds(ctx, st, consensus.RetargetIntervalBlocks(p))
 	if err != nil {
 		return nil, err

@@ -305,6 +305,9 @@ func (f *Fleet) validate(pos positions, cat *hardware.Catalog, open func(string)
 			}
 		}
 	}
+	if len(f.Machines) == 0 {
+		return pos.errorf("no machines: a fleet needs at least one machine group, or every total and breakeven would be 0")()
+	}
 	loadMW := make([]float64, len(f.Sites))
 	for i := range f.Machines {
 		g := &f.Machines[i]

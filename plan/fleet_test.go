@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -233,5 +234,21 @@ func TestExampleFleetLoads(t *testing.T) {
 	}
 	if len(f.Sites) != 3 || f.Sites[0].Tariff.Hourly() == nil || f.Sites[0].AI == nil {
 		t.Errorf("example fleet parsed to %+v", f.Sites)
+	}
+}
+
+// A fleet with sites but no machines would report all-zero totals and a
+// breakeven of $0: it is an error naming the file.
+func TestEmptyFleetIsAnError(t *testing.T) {
+	sitesOnly := goodFleet[:strings.Index(goodFleet, "machines:")]
+	for name, doc := range map[string]string{"no machines key": sitesOnly, "empty list": sitesOnly + "machines: []\n"} {
+		path := filepath.Join(t.TempDir(), "empty-fleet.yaml")
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadFleetFile(path, testCatalog)
+		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "no machines") {
+			t.Errorf("%s: err = %v, want one naming %s and the missing machines", name, err, path)
+		}
 	}
 }

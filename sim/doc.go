@@ -68,6 +68,22 @@
 // rule keeps on give the hashrate implied by the start difficulty,
 // D·2^32/600.
 //
+// What keeps hashrate from reaching zero is explicit and ASSUMED in the
+// scenario: fleet.stranded, a must-run floor (a share of day-0 hashrate on
+// stranded, flared or subsidised power at its own low price, following the
+// running rule but never retired for days off, so a path that loses it
+// regains it once the hashprice recovers); fleet.contracted_share of every
+// generic cohort, which runs whatever its margin for contracted_days
+// (take-or-pay power); fleet.run_through_retarget_days, within which a
+// cohort that would stop judges its revenue at the difficulty the next
+// retarget is projected to set (projectedRetarget: the rest of the epoch
+// at yesterday's hashrate, the consensus clamp); and the hysteresis above. Zero running hashrate is
+// possible only when the hashprice falls below the restart level of the
+// cheapest-running machine; since difficulty retargets only on blocks, a
+// path can then stay dead until the price recovers. Such paths are counted
+// as the event network_death_zero_hashrate, and the report's notes state
+// these assumptions.
+//
 // Entry (after Prat & Walter 2021, "An Equilibrium Model of the Market for
 // Bitcoin Mining", J. Political Economy 129(8), where investment acts as a
 // reflecting barrier on the revenue per hash): the barrier is the hashprice

@@ -38,6 +38,11 @@ type cohort struct {
 	aiDays   int // consecutive days the AI rule has held
 	gone     bool
 	vintage  int // day an entry cohort was first delivered; −1 for the day-0 fleet
+	// stranded cohorts (fleet.stranded) are never retired for days off.
+	stranded bool
+	// runUntilDay: the cohort runs whatever its margin before this day
+	// (fleet.contracted_days); 0 for none.
+	runUntilDay int
 }
 
 // powerUSDPerDay is a cohort's power bill per day:
@@ -71,6 +76,10 @@ func buildFleet(f *FleetModel, runningHs, usdPerHsDay float64) ([]cohort, error)
 		sites = append(sites, newCohort(m, hs, s.USDPerKWh, s.AIEligible, s.AgeDays))
 		sitesHs += hs
 	}
+	contracted := 0.0
+	if f.ContractedDays > 0 {
+		contracted = f.ContractedShare
+	}
 	for _, mix := range f.Mix {
 		m, err := catalogModel(mix.Model)
 		if err != nil {
@@ -81,17 +90,37 @@ func buildFleet(f *FleetModel, runningHs, usdPerHsDay float64) ([]cohort, error)
 			if share == 0 {
 				continue
 			}
-			if e := f.AIEligibleShare; e > 0 {
-				generic = append(generic, newCohort(m, share*e, b.USDPerKWh, true, mix.AgeDays))
-			}
-			if e := 1 - f.AIEligibleShare; e > 0 {
-				generic = append(generic, newCohort(m, share*e, b.USDPerKWh, false, mix.AgeDays))
+			for _, ai := range []struct {
+				eligible bool
+				frac     float64
+			}{{true, f.AIEligibleShare}, {false, 1 - f.AIEligibleShare}} {
+				if ai.frac <= 0 {
+					continue
+				}
+				if contracted > 0 {
+					k := newCohort(m, share*ai.frac*contracted, b.USDPerKWh, ai.eligible, mix.AgeDays)
+					k.runUntilDay = f.ContractedDays
+					generic = append(generic, k)
+				}
+				if contracted < 1 {
+					generic = append(generic, newCohort(m, share*ai.frac*(1-contracted), b.USDPerKWh, ai.eligible, mix.AgeDays))
+				}
 			}
 		}
 	}
+	if st := f.Stranded; st.Share > 0 {
+		m, err := catalogModel(st.Model)
+		if err != nil {
+			return nil, err
+		}
+		c := newCohort(m, st.Share*runningHs, st.USDPerKWh, false, 0)
+		c.stranded = true
+		sites = append(sites, c)
+		sitesHs += c.hashrateHs
+	}
 	// Day-0 running rule, which does not depend on the scale.
 	runs := func(c *cohort) bool {
-		return c.revenueUSDPerDay(usdPerHsDay, f.PoolFeePct/100) >= c.powerUSDPerDay(f.PUE)*(1-f.StopLossFrac)
+		return c.runUntilDay > 0 || c.revenueUSDPerDay(usdPerHsDay, f.PoolFeePct/100) >= c.powerUSDPerDay(f.PUE)*(1-f.StopLossFrac)
 	}
 	sitesRunningHs, genericRunningShare := 0.0, 0.0
 	for i := range sites {

@@ -132,6 +132,7 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 	pue := s.Fleet.PUE
 	ev := pathEvents{minHashrateHs: math.Inf(1)}
 	dippedOn := -1
+	prevRunningHs := 0.0
 	var rec dayRecord
 	for day := 0; day < o.HorizonDays; day++ {
 		if day > 0 {
@@ -151,6 +152,13 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 			fleet = deliver(fleet, w.entry, a, s.Entry.PowerUSDPerKWh, day)
 		}
 
+		// Run-through: with the next retarget close, a cohort judges its
+		// revenue at the difficulty that retarget is projected to set.
+		runThrough, difficultyRatio := false, 1.0
+		if n := s.Fleet.RunThroughRetargetDays; n > 0 && prevRunningHs > 0 {
+			next, daysLeft := projectedRetarget(ch, prevRunningHs)
+			runThrough, difficultyRatio = daysLeft <= float64(n), ch.difficulty/next
+		}
 		rec = dayRecord{}
 		installedHs, underwaterHs, runningHs, marginUSD := 0.0, 0.0, 0.0, 0.0
 		for i := range fleet {
@@ -176,13 +184,16 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 			}
 			c.ageDays++
 			if (s.Fleet.MaxAgeDays > 0 && c.ageDays > s.Fleet.MaxAgeDays) ||
-				(!c.running && s.Fleet.RetireAfterOffDays > 0 && day-c.offSince > s.Fleet.RetireAfterOffDays) {
+				(!c.running && !c.stranded && s.Fleet.RetireAfterOffDays > 0 && day-c.offSince > s.Fleet.RetireAfterOffDays) {
 				c.gone = true
 				continue
 			}
 			// Hysteresis: stop below cost·(1−stop loss); restart above
 			// cost·(1+margin) once the restart delay has passed.
-			if c.running && rev < cost*(1-s.Fleet.StopLossFrac) {
+			if day < c.runUntilDay {
+				c.running = true
+			} else if c.running && rev < cost*(1-s.Fleet.StopLossFrac) &&
+				!(runThrough && rev*difficultyRatio >= cost*(1-s.Fleet.StopLossFrac)) {
 				c.running, c.offSince = false, day
 				// Machines less efficient than the scrap threshold are
 				// sold or scrapped when they stop, not mothballed.
@@ -225,6 +236,7 @@ func (w *world) simulatePath(idx int, o Options, visit func(day int, r *dayRecor
 			}
 		}
 
+		prevRunningHs = runningHs
 		startHeight, startDifficulty := ch.height, ch.difficulty
 		nEvents := len(ch.events)
 		blocks := ch.advance(secondsPerDay, runningHs)
@@ -306,4 +318,25 @@ func deliver(fleet []cohort, m hardware.Model, hs, usdPerKWh float64, day int) [
 	c := newCohort(m, hs, usdPerKWh, false, 0)
 	c.vintage = day
 	return append(fleet, c)
+}
+
+// projectedRetarget returns the difficulty the next retarget would set if
+// the rest of the epoch were mined at hs, and the days until it:
+//
+//	t_left  = (blocks to the epoch's last block) · D·2^32 / hs          s
+//	span    = clamp(t_now + t_left − t_first, 302400, 4838400)         s
+//	D_next  = D · 1209600 / span
+//
+// t_first is the epoch's first block's timestamp (t_now if the epoch has
+// not begun). This is the consensus retarget without compact rounding.
+func projectedRetarget(ch *chain, hs float64) (nextDifficulty, daysLeft float64) {
+	last := ch.height - ch.height%retargetInterval + retargetInterval - 1
+	tLeft := float64(last-ch.height+1) * ch.hashesPerBlock / hs
+	first := float64(ch.epochFirstTS)
+	if ch.height%retargetInterval == 0 {
+		first = ch.timeS
+	}
+	const targetS = retargetInterval * 600.0
+	span := math.Min(math.Max(ch.timeS+tLeft-first, targetS/4), targetS*4)
+	return ch.difficulty * targetS / span, tLeft / secondsPerDay
 }

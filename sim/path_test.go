@@ -74,6 +74,8 @@ fleet:
   restart_margin_frac: 0.05
   restart_delay_days: 5
   ai_eligible_share: 0
+  stranded: {share: 0}
+  contracted_share: 0
 entry: {enabled: false}
 ai: {revenue_usd_per_kwh: 0}
 `)
@@ -118,6 +120,8 @@ func TestAIConversionTiming(t *testing.T) {
 base: ai-pivot
 fleet:
   ai_eligible_share: 0
+  stranded: {share: 0}
+  contracted_share: 0
 ai: {revenue_usd_per_kwh: 0.217, factor: 2, for_days: 30, delay_days: 100, capex_usd_per_mw: 1.0e6}
 price: {model: gbm, volatility_per_year: 0}
 fees: {model: constant}
@@ -261,6 +265,8 @@ fleet:
   restart_delay_days: 0
   retire_above_j_per_th: 30
   ai_eligible_share: 0
+  stranded: {share: 0}
+  contracted_share: 0
 entry: {enabled: false}
 ai: {revenue_usd_per_kwh: 0}
 `)

@@ -111,6 +111,29 @@ type FleetModel struct {
 	RetireAfterOffDays int          `yaml:"retire_after_off_days"`
 	RetireAboveJPerTH  float64      `yaml:"retire_above_j_per_th"`
 	AIEligibleShare    float64      `yaml:"ai_eligible_share"`
+	// Stranded is the must-run floor: hashrate on stranded, flared or
+	// subsidised power.
+	Stranded StrandedPower `yaml:"stranded"`
+	// ContractedShare of every generic cohort's hashrate runs whatever its
+	// margin for the first ContractedDays (take-or-pay power and hosting
+	// contracts make the power a sunk cost).
+	ContractedShare float64 `yaml:"contracted_share"`
+	ContractedDays  int     `yaml:"contracted_days"`
+	// RunThroughRetargetDays: when the next retarget is projected within
+	// this many days, a cohort that would stop judges its revenue at the
+	// difficulty that retarget is projected to set instead; 0 for never.
+	RunThroughRetargetDays int `yaml:"run_through_retarget_days"`
+}
+
+// StrandedPower is hashrate on power nobody else buys (flared gas,
+// curtailed hydro, subsidised tariffs): Share of the day-0 running
+// hashrate, of one catalog model at USDPerKWh. It follows the running rule
+// at that price but is never retired for days switched off: the site has
+// no other use for its power, so it waits for the next retarget.
+type StrandedPower struct {
+	Share     float64 `yaml:"share"`
+	Model     string  `yaml:"model"`
+	USDPerKWh float64 `yaml:"usd_per_kwh"`
 }
 
 // FleetShare is a catalog model's share of the generic fleet's hashrate and
@@ -529,6 +552,16 @@ func (f *FleetModel) validate() error {
 		checkRange("fleet.retire_after_off_days", float64(f.RetireAfterOffDays), 0, 36500),
 		checkRange("fleet.retire_above_j_per_th", f.RetireAboveJPerTH, 0, 1000),
 		checkRange("fleet.ai_eligible_share", f.AIEligibleShare, 0, 1),
+		checkRange("fleet.stranded.share", f.Stranded.Share, 0, 0.5),
+		checkRange("fleet.stranded.usd_per_kwh", f.Stranded.USDPerKWh, 0, 10),
+		checkRange("fleet.contracted_share", f.ContractedShare, 0, 1),
+		checkRange("fleet.contracted_days", float64(f.ContractedDays), 0, 36500),
+		checkRange("fleet.run_through_retarget_days", float64(f.RunThroughRetargetDays), 0, 365),
+	}
+	if f.Stranded.Share > 0 {
+		if _, err := catalogModel(f.Stranded.Model); err != nil {
+			return bad("fleet.stranded.model", "%v", err)
+		}
 	}
 	for _, err := range checks {
 		if err != nil {

@@ -77,6 +77,7 @@ type Summary struct {
 	BelowLevelsHs []float64
 	BelowCounts   []int64
 	Dipped        int64
+	DeadPaths     int64   // paths with zero running hashrate on some day: network death
 	RecoveryDays  []int64 // [d] = dipped paths back after d days; [horizon] = never back
 	Blocks        int64
 	// RecoveryUSDPerPHDay is the hashprice level of the recovery event.
@@ -232,6 +233,9 @@ func (s *Summary) addPath(w *world, idx int, o Options) {
 			s.BelowCounts[i]++
 		}
 	}
+	if ev.minHashrateHs == 0 {
+		s.DeadPaths++
+	}
 	switch {
 	case ev.recoveryDays > 0:
 		s.Dipped++
@@ -246,7 +250,7 @@ func (s *Summary) addPath(w *world, idx int, o Options) {
 // adoptCounts takes over o's counts and sketches (o is not used again).
 func (s *Summary) adoptCounts(o *Summary) {
 	s.Daily, s.FallCounts, s.BelowLevelsHs, s.BelowCounts = o.Daily, o.FallCounts, o.BelowLevelsHs, o.BelowCounts
-	s.Dipped, s.RecoveryDays, s.Blocks = o.Dipped, o.RecoveryDays, o.Blocks
+	s.Dipped, s.DeadPaths, s.RecoveryDays, s.Blocks = o.Dipped, o.DeadPaths, o.RecoveryDays, o.Blocks
 }
 
 // mergeCounts adds o's counts and sketches to s.
@@ -263,6 +267,7 @@ func (s *Summary) mergeCounts(o *Summary) {
 		s.BelowCounts[i] += o.BelowCounts[i]
 	}
 	s.Dipped += o.Dipped
+	s.DeadPaths += o.DeadPaths
 	for i := range s.RecoveryDays {
 		s.RecoveryDays[i] += o.RecoveryDays[i]
 	}
@@ -472,6 +477,7 @@ func (s *Summary) document(stepDays int) output.Document {
 	for i, l := range s.BelowLevelsHs {
 		events = append(events, EventProbability{Event: fmt.Sprintf("hashrate_below_%g_eh_s", l/1e18), Probability: float64(s.BelowCounts[i]) / n, Paths: s.BelowCounts[i]})
 	}
+	events = append(events, EventProbability{Event: "network_death_zero_hashrate", Probability: float64(s.DeadPaths) / n, Paths: s.DeadPaths})
 	rec := s.recovery()
 	var bands []Band
 	qs := [5]float64{0.05, 0.25, 0.5, 0.75, 0.95}
@@ -497,6 +503,7 @@ func (s *Summary) document(stepDays int) output.Document {
 	if d := s.Scenario.Description; d != "" {
 		notes = append(notes, d)
 	}
+	notes = append(notes, floorNote(&s.Scenario.Fleet, s.DeadPaths, s.TotalPaths))
 	return output.Document{
 		Title: "hashfall simulate: " + s.ScenarioName,
 		Notes: notes,
@@ -530,4 +537,30 @@ func (s *Summary) recovery() Recovery {
 	}
 	r.DaysP25, r.DaysP50, r.DaysP75, r.DaysP95 = quantile(0.25), quantile(0.5), quantile(0.75), quantile(0.95)
 	return r
+}
+
+// floorNote states what keeps some hashrate running in the model, all of
+// it ASSUMED unless the scenario file names a source, and, when some path
+// lost every machine, that network death's probability and the
+// assumptions that allow it.
+func floorNote(f *FleetModel, dead int64, paths int) string {
+	floor := "no must-run floor (fleet.stranded.share 0)"
+	if st := f.Stranded; st.Share > 0 {
+		floor = fmt.Sprintf("a must-run floor of %.3g%% of day-0 hashrate on stranded power (%s at $%.3g/kWh, never retired for days off)", st.Share*100, st.Model, st.USDPerKWh)
+	}
+	contracted := "no contracted hashrate"
+	if f.ContractedShare > 0 && f.ContractedDays > 0 {
+		contracted = fmt.Sprintf("%.3g%% of the fleet contracted to run whatever its margin for %d days", f.ContractedShare*100, f.ContractedDays)
+	}
+	runThrough := "no run-through of a retarget"
+	if n := f.RunThroughRetargetDays; n > 0 {
+		runThrough = fmt.Sprintf("within %d days of a retarget, revenue judged at the projected next difficulty", n)
+	}
+	note := fmt.Sprintf("ASSUMED behaviour: %s; %s; %s; shutdown below cost·(1−%.3g), restart above cost·(1+%.3g) after %d days (fleet.stop_loss_frac, restart_margin_frac, restart_delay_days)",
+		floor, contracted, runThrough, f.StopLossFrac, f.RestartMarginFrac, f.RestartDelayDays)
+	if dead > 0 {
+		note += fmt.Sprintf("; NETWORK DEATH (zero hashrate on some day) in %d of %d paths (%.3g%%): it happens only when the price falls below the breakeven of the most efficient machine on the cheapest power in these assumptions, at a difficulty that cannot retarget without blocks; no such shutdown has happened on the real network",
+			dead, paths, 100*float64(dead)/float64(paths))
+	}
+	return note
 }

@@ -4,7 +4,9 @@
 //
 // The SQLite backend uses modernc.org/sqlite (pure Go, no cgo) in WAL mode.
 // Its schema is versioned through PRAGMA user_version and migrated forward
-// on open. Every write is one transaction: a batch of blocks either lands
+// when the one writer (OpenSQLite: sync and import) opens it, after PRAGMA
+// quick_check. Readers open it with OpenReadOnly, which never creates,
+// migrates or writes the file, and get the Reader interface. Every write is one transaction: a batch of blocks either lands
 // whole, together with the rollback of any blocks it replaces, or not at
 // all, which is what makes Sync safe to kill at any instant.
 //

@@ -13,7 +13,7 @@ import (
 // in height order, by two point reads a period: what a difficulty history
 // needs from synced blocks without reading the blocks between. An empty
 // store gives no blocks and no error.
-func PeriodEnds(ctx context.Context, st Store, interval int64) ([]chain.Block, error) {
+func PeriodEnds(ctx context.Context, st Reader, interval int64) ([]chain.Block, error) {
 	tip, err := st.Tip(ctx)
 	if errors.Is(err, ErrEmpty) {
 		return nil, nil
@@ -85,7 +85,7 @@ func (s *SQLite) blocksAt(ctx context.Context, heights []int64) ([]chain.Block, 
 // lowestHeight is 0 for a store synced from genesis; stores always hold a
 // contiguous run ending at the tip, so a missing block 0 means the run
 // starts later, found by bisection on HashAt.
-func lowestHeight(ctx context.Context, st Store, tip int64) (int64, error) {
+func lowestHeight(ctx context.Context, st Reader, tip int64) (int64, error) {
 	if _, err := st.HashAt(ctx, 0); err == nil {
 		return 0, nil
 	} else if !errors.Is(err, chain.ErrNotFound) {

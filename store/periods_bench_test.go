@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"context"
@@ -8,20 +8,21 @@ import (
 	"github.com/btcsuite/btcd/chaincfg/v2"
 
 	"github.com/hashfall/hashfall/metrics"
+	"github.com/hashfall/hashfall/store"
 )
 
 // bigSyntheticStore is a SYNTHETIC mainnet-sized store: 900,000 blocks at
 // 600 s, with bits that change every period, written by one SQL statement
 // (the rows are placeholders; only heights, times and bits matter here).
 // It lives in the benchmark's temporary directory.
-func bigSyntheticStore(b *testing.B) *SQLite {
+func bigSyntheticStore(b *testing.B) *store.SQLite {
 	b.Helper()
-	st, err := OpenSQLite(filepath.Join(b.TempDir(), "big.db"))
+	st, err := store.OpenSQLite(filepath.Join(b.TempDir(), "big.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	_, err = st.db.Exec(`INSERT INTO meta(key, value) VALUES('network', 'mainnet');
+	err = store.ExecForTest(st, `INSERT INTO meta(key, value) VALUES('network', 'mainnet');
 		INSERT INTO blocks(height, hash, prev_hash, time_s, bits, version, chainwork, coinbase_out_sat, fees_sat, tx_count, size_bytes, weight_wu, coinbase_script, payout_addrs)
 		WITH RECURSIVE n(h) AS (SELECT 0 UNION ALL SELECT h + 1 FROM n WHERE h < 899999)
 		SELECT h, randomblob(32), zeroblob(32), 1231006505 + h * 600, 486604799 - ((h / 2016) * 37) % 30000, 1, zeroblob(32), 0, 0, 1, 0, 0, x'00', '' FROM n`)
@@ -52,7 +53,7 @@ func BenchmarkDifficultyHistory900k(b *testing.B) {
 	p := &chaincfg.MainNetParams
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		ends, err := PeriodEnds(ctx, st, 2016)
+		ends, err := store.PeriodEnds(ctx, st, 2016)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -122,7 +122,7 @@ func parseDateFlag(name, s string) (time.Time, error) {
 // storeDifficultyHistory is metrics.StoredHistory for the store's network.
 // Imported checkpoints are mainnet's; a store of another network uses its
 // blocks only.
-func storeDifficultyHistory(ctx context.Context, st store.Store) ([]metrics.Period, error) {
+func storeDifficultyHistory(ctx context.Context, st store.Reader) ([]metrics.Period, error) {
 	name, err := st.Network(ctx)
 	if err != nil {
 		return nil, err

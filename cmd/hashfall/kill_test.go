@@ -39,7 +39,7 @@ func TestSyncSurvivesKill9(t *testing.T) {
 	ctx := context.Background()
 	killedAt := int64(-1)
 	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		st, err := store.OpenSQLite(db)
+		st, err := store.OpenReadOnly(db)
 		if err != nil {
 			continue
 		}

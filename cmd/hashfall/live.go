@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -24,20 +23,18 @@ func init() {
 	}
 }
 
-// openStore opens an existing store for reading; it never creates one.
-func openStore(dbPath string) (*store.SQLite, error) {
+// openStore opens an existing store read-only; it never creates, migrates
+// or writes one. Only sync and import open the store for writing.
+func openStore(dbPath string) (store.Reader, error) {
 	if dbPath == "" {
 		return nil, usageErrorf("--db is required")
 	}
-	if _, err := os.Stat(dbPath); err != nil {
-		return nil, fmt.Errorf("no store at %s: run hashfall sync first", dbPath)
-	}
-	return store.OpenSQLite(dbPath)
+	return store.OpenReadOnly(dbPath)
 }
 
 // storeTip returns the store's tip and network parameters, with a clear
 // error for an empty store.
-func storeTip(ctx context.Context, st store.Store, dbPath string) (chain.Block, *chaincfg.Params, error) {
+func storeTip(ctx context.Context, st store.Reader, dbPath string) (chain.Block, *chaincfg.Params, error) {
 	tip, err := st.Tip(ctx)
 	if errors.Is(err, store.ErrEmpty) {
 		return tip, nil, fmt.Errorf("store %s has no blocks: run hashfall sync first", dbPath)
@@ -71,7 +68,7 @@ func liveNetwork(dbPath string) (economics.Network, time.Time, error) {
 	return n, tipTime, err
 }
 
-func networkFromStore(ctx context.Context, st store.Store, dbPath string) (economics.Network, time.Time, *chaincfg.Params, error) {
+func networkFromStore(ctx context.Context, st store.Reader, dbPath string) (economics.Network, time.Time, *chaincfg.Params, error) {
 	tip, p, err := storeTip(ctx, st, dbPath)
 	if err != nil {
 		return economics.Network{}, time.Time{}, nil, err

@@ -40,13 +40,14 @@ func TestSyncFollowAndHashrateAgainstBtcd(t *testing.T) {
 	child.Env = append(os.Environ(), "HASHFALL_TEST_MAIN="+strings.Join([]string{"sync", "--rpc", "https://" + cfg.Host,
 		"--rpc-user", cfg.User, "--rpc-pass", cfg.Pass, "--rpc-cert", cert, "--db", db, "--follow", "--poll", "100ms", "--format", "json"}, "\x1f"))
 	child.Stdout = &stdout
+	child.Stderr = os.Stderr
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor := func(height int64) {
 		t.Helper()
 		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-			st, err := store.OpenSQLite(db)
+			st, err := store.OpenReadOnly(db)
 			if err != nil {
 				continue
 			}

@@ -33,7 +33,7 @@ func loadPools(path string) (*metrics.Pools, error) {
 // blocksByDays returns the stored blocks with timestamps in
 // (tip − toDaysAgo·86400 − days·86400, tip − toDaysAgo·86400], reading
 // about twice the expected 144 blocks a day.
-func blocksByDays(ctx context.Context, st store.Store, tip chain.Block, toDaysAgo, days int) ([]chain.Block, int64, int64, error) {
+func blocksByDays(ctx context.Context, st store.Reader, tip chain.Block, toDaysAgo, days int) ([]chain.Block, int64, int64, error) {
 	end := tip.TimeS - int64(toDaysAgo)*86400
 	start := end - int64(days)*86400
 	bs, err := st.Blocks(ctx, max(0, tip.Height-int64(toDaysAgo+days)*288), tip.Height)

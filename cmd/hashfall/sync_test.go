@@ -124,7 +124,7 @@ func TestChainCommandErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"hashrate"}, exitUsage, "--db is required"},
-		{[]string{"hashrate", "--db", filepath.Join(t.TempDir(), "none.db")}, exitError, "run hashfall sync first"},
+		{[]string{"hashrate", "--db", filepath.Join(t.TempDir(), "none.db")}, exitError, "no store at"},
 		{[]string{"hashrate", "--db", empty}, exitError, "has no blocks"},
 		{[]string{"sync", "--db", empty}, exitUsage, "--rpc or --blk"},
 		{[]string{"sync", "--db", empty, "--rpc", "http://127.0.0.1:1"}, exitError, "unreachable"},
