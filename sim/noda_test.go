@@ -1,0 +1,201 @@
+package sim
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashfall/hashfall/internal/testbin"
+)
+
+// nodaPeerDir is the peer simulator's folder, a sibling of the worktree.
+const nodaPeerDir = "../../shared/peers/noda-daa"
+
+// nodaPeer returns Debian's python3 and the peer's absolute folder, or
+// skips (fails under CI=true) when either is missing or numpy/pandas do
+// not import.
+func nodaPeer(t *testing.T) (python, dir string) {
+	t.Helper()
+	python = testbin.Need(t, "python3-numpy", "/usr/bin/python3")
+	dir, err := filepath.Abs(nodaPeerDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "simulation_fixed_path.py")); err != nil {
+		testbin.Missing(t, "the Noda peer simulator is not at %s: %v", dir, err)
+	}
+	if out, err := exec.Command(python, "-c", "import numpy, pandas").CombinedOutput(); err != nil {
+		testbin.Missing(t, "%s cannot import numpy and pandas (apt-get install python3-numpy python3-pandas): %s", python, strings.TrimSpace(string(out)))
+	}
+	return python, dir
+}
+
+// runPeer runs testdata/noda_peer.py with args and returns its CSV output
+// (header dropped) as numbers.
+func runPeer(t *testing.T, python, dir string, args ...string) [][]float64 {
+	t.Helper()
+	cmd := exec.Command(python, append([]string{filepath.Join("testdata", "noda_peer.py"), dir}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("peer %v: %v: %s", args, err, stderr.String())
+	}
+	recs, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("peer output: %v", err)
+	}
+	rows := make([][]float64, 0, len(recs))
+	for _, rec := range recs[1:] {
+		row := make([]float64, len(rec))
+		for k, cell := range rec {
+			if row[k], err = strconv.ParseFloat(cell, 64); err != nil {
+				t.Fatalf("peer output %q: %v", cell, err)
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func nodaScenario(t testing.TB, name string) *Scenario {
+	t.Helper()
+	s, err := LoadScenario(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// drawNodaInputs draws a price grid of length·ubd_param points (the
+// model's walk) and as many Exp(1) variates, as the peer's
+// generate_prices and generate_exprvs do, from hashfall's own generators.
+func drawNodaInputs(m *NodaModel, seed uint64) NodaInputs {
+	src := rand.NewPCG(seed, 0)
+	norm := rand.New(src)
+	n := m.Length * m.UbdParam
+	in := NodaInputs{PriceGrid: make([]float64, n), Exp: make([]float64, n)}
+	in.PriceGrid[0] = m.InitPrice - m.PriceShock
+	for k := 1; k < n; k++ {
+		p := in.PriceGrid[k-1]
+		in.PriceGrid[k] = p + m.Mu*p*m.BTarget + m.Sigma*math.Sqrt(m.BTarget)*norm.NormFloat64()*p
+	}
+	for i := range in.Exp {
+		in.Exp[i] = expPCG(src)
+	}
+	return in
+}
+
+func writeNodaInputs(t *testing.T, in NodaInputs) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("price_usd,exp1\n")
+	for k := range in.PriceGrid {
+		fmt.Fprintf(&b, "%s,%s\n", strconv.FormatFloat(in.PriceGrid[k], 'g', -1, 64), strconv.FormatFloat(in.Exp[k], 'g', -1, 64))
+	}
+	path := filepath.Join(t.TempDir(), "inputs.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The same price path and Exp(1) draws, read from one file by both
+// simulators, must give the same block times, winning rates, hash rates
+// and prices for every block of a 12,096-block run, under both rules.
+func TestNodaReplayMatchesPeer(t *testing.T) {
+	python, dir := nodaPeer(t)
+	for _, name := range []string{"noda-btc", "noda-bch"} {
+		t.Run(name, func(t *testing.T) {
+			m := nodaScenario(t, name).Noda
+			path := writeNodaInputs(t, drawNodaInputs(&m, 7))
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := ReadNodaInputs(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			trace, st, err := ReplayNoda(&m, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			peer := runPeer(t, python, dir, "replay", m.Rule, strconv.Itoa(m.Length), path)
+			if len(peer) != len(trace) || len(trace) < 12000 {
+				t.Fatalf("hashfall reports %d blocks, the peer %d (want the same, ≈12,096)", len(trace), len(peer))
+			}
+			worst := 0.0
+			for i, b := range trace {
+				for k, v := range []float64{b.BlockTimeMin, b.WinningRate, b.HashRateEHs, b.PriceUSD} {
+					rel := math.Abs(v-peer[i][k]) / math.Abs(peer[i][k])
+					worst = max(worst, rel)
+					if !(rel <= 1e-9) {
+						t.Fatalf("block %d column %d: hashfall %.17g, peer %.17g (relative %.3g)", i, k, v, peer[i][k], rel)
+					}
+				}
+			}
+			t.Logf("%s: %d blocks, worst relative difference %.3g, mean block time %.4f min", name, len(trace), worst, st.MeanBlockTimeMin)
+		})
+	}
+}
+
+// A replay whose inputs run out must say so instead of inventing numbers.
+func TestNodaReplayShortInputs(t *testing.T) {
+	m := nodaScenario(t, "noda-btc").Noda
+	in := drawNodaInputs(&m, 1)
+	in.Exp = in.Exp[:100]
+	if _, _, err := ReplayNoda(&m, in); err == nil || !strings.Contains(err.Error(), "draw 100") {
+		t.Fatalf("100 draws for a 12,096-block run: err = %v", err)
+	}
+}
+
+func TestReadNodaInputsErrors(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", "line 1"},
+		{"price,exp\n1,1\n", "header"},
+		{"price_usd,exp1\n", "no rows"},
+		{"price_usd,exp1\n1,1\n1,-1\n", "line 3: exp1"},
+		{"price_usd,exp1\nNaN,1\n", "line 2: price_usd"},
+		{"price_usd,exp1\n1,1,1\n", "line 2"},
+	} {
+		_, err := ReadNodaInputs(strings.NewReader(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want it to mention %q", c.in, err, c.want)
+		}
+	}
+}
+
+func FuzzReadNodaInputs(f *testing.F) {
+	f.Add("price_usd,exp1\n5400,0.5\n5401,2\n")
+	f.Add("price_usd,exp1\n1e308,1e-308\n")
+	f.Add("price_usd,exp1\n\"5400\",1\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		in, err := ReadNodaInputs(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		if len(in.PriceGrid) != len(in.Exp) || len(in.PriceGrid) == 0 {
+			t.Fatalf("%d prices, %d draws", len(in.PriceGrid), len(in.Exp))
+		}
+		for k := range in.Exp {
+			if !(in.PriceGrid[k] > 0) || !(in.Exp[k] > 0) || math.IsInf(in.PriceGrid[k], 0) || math.IsInf(in.Exp[k], 0) {
+				t.Fatalf("row %d: %g, %g", k, in.PriceGrid[k], in.Exp[k])
+			}
+		}
+		m := nodaScenario(t, "noda-btc").Noda
+		m.Length = 20
+		if _, st, err := ReplayNoda(&m, in); err == nil && (math.IsNaN(st.MeanBlockTimeMin) || math.IsInf(st.MeanBlockTimeMin, 0)) {
+			t.Fatalf("replay gave mean block time %g without an error", st.MeanBlockTimeMin)
+		}
+	})
+}
