@@ -199,3 +199,64 @@ func FuzzReadNodaInputs(f *testing.F) {
 		}
 	})
 }
+
+// nodaSamples returns hashfall's per-run mean block time, final winning
+// rate and longest block time over runs paths of m.
+func nodaSamples(m *NodaModel, runs int, seed uint64) [3][]float64 {
+	var out [3][]float64
+	for i := 0; i < runs; i++ {
+		st := NodaPath(m, seed, i)
+		out[0] = append(out[0], st.MeanBlockTimeMin)
+		out[1] = append(out[1], st.FinalWinningRate)
+		out[2] = append(out[2], st.MaxBlockTimeMin)
+	}
+	return out
+}
+
+// nodaDistRuns and nodaDistLength size the in-distribution test: 1,000
+// runs of each simulator, each 1,500 blocks long so that it contains
+// DAA-1's first retarget (942 blocks in) and the peer's 1,000 runs take
+// about 20 s at its ≈100k blocks/s.
+const nodaDistRuns, nodaDistLength = 1000, 1500
+
+// With each simulator's own random numbers (numpy's for the peer, PCG for
+// hashfall), 1,000 runs must give the same distributions of the mean block
+// time, the final winning rate and the longest block interval by a
+// two-sample KS test; the same test must reject hashfall with the sigmoid's
+// centre moved from 1.5 to 1.6 USD/EH, so it has the power to fail.
+func TestNodaPeerDistribution(t *testing.T) {
+	python, dir := nodaPeer(t)
+	m := nodaScenario(t, "noda-btc").Noda
+	m.Length = nodaDistLength
+	rows := runPeer(t, python, dir, "dist", m.Rule, strconv.Itoa(m.Length), strconv.Itoa(nodaDistRuns), "1")
+	if len(rows) != nodaDistRuns {
+		t.Fatalf("peer gave %d runs, want %d", len(rows), nodaDistRuns)
+	}
+	var peer [3][]float64
+	for _, r := range rows {
+		for k := range peer {
+			peer[k] = append(peer[k], r[k])
+		}
+	}
+	names := []string{"mean block time", "final winning rate", "longest block time"}
+	ours := nodaSamples(&m, nodaDistRuns, 1)
+	for k, name := range names {
+		p := ksP(append([]float64(nil), ours[k]...), append([]float64(nil), peer[k]...))
+		t.Logf("same parameters, %s: KS p = %.3g", name, p)
+		if p < 0.01 {
+			t.Errorf("same parameters, %s: KS p = %.3g < 0.01: the simulators disagree", name, p)
+		}
+	}
+	perturbed := m
+	perturbed.HashCenter = 1.6
+	theirs := nodaSamples(&perturbed, nodaDistRuns, 1)
+	minP := 1.0
+	for k, name := range names {
+		p := ksP(append([]float64(nil), theirs[k]...), append([]float64(nil), peer[k]...))
+		t.Logf("hash_center 1.6, %s: KS p = %.3g", name, p)
+		minP = min(minP, p)
+	}
+	if minP > 1e-6 {
+		t.Errorf("hash_center 1.5 → 1.6: smallest KS p = %.3g; the test cannot tell the models apart", minP)
+	}
+}
