@@ -11,6 +11,10 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/btcsuite/btcd/chaincfg/v2"
+
+	"github.com/hashfall/hashfall/consensus"
 )
 
 // KindNoda is the model of Noda, Okumura and Hashimoto, "An Economic
@@ -23,6 +27,11 @@ const KindNoda = "noda"
 const (
 	NodaRuleBTC = "btc"
 	NodaRuleBCH = "bch"
+	// NodaRuleBTCCore is DAA-1 with Bitcoin Core's exact arithmetic
+	// (consensus.NextWorkRequired on whole-second timestamps: the 2015
+	// intervals, the ×4 clamp, compact bits); not in the paper, it measures
+	// what the exact rule changes.
+	NodaRuleBTCCore = "btc-core"
 )
 
 // nodaPresim is the number of pre-simulation periods the peer always uses
@@ -75,7 +84,7 @@ const sigmoidRange = 34.538776394910684
 // blocks are 2016, 2017, … up to and including the block that crosses the
 // horizon, at most length·ubd_param − 1 of them.
 type NodaModel struct {
-	Rule            string  `yaml:"rule"`                   // btc (DAA-1) or bch (DAA-2)
+	Rule            string  `yaml:"rule"`                   // btc (DAA-1), bch (DAA-2) or btc-core (DAA-1 with Core's arithmetic)
 	Length          int     `yaml:"length"`                 // blocks expected in the horizon; horizon = length·b_target min
 	BTarget         float64 `yaml:"b_target_min"`           // target block time and price grid, min
 	BlockReward     float64 `yaml:"block_reward"`           // M, coins per block
@@ -96,8 +105,11 @@ type NodaModel struct {
 }
 
 func (m *NodaModel) validate() error {
-	if m.Rule != NodaRuleBTC && m.Rule != NodaRuleBCH {
-		return bad("noda.rule", "unknown rule %q (want btc or bch)", m.Rule)
+	if m.Rule != NodaRuleBTC && m.Rule != NodaRuleBCH && m.Rule != NodaRuleBTCCore {
+		return bad("noda.rule", "unknown rule %q (want btc, bch or btc-core)", m.Rule)
+	}
+	if m.Rule == NodaRuleBTCCore && (m.TBTC != 2016 || m.BTarget != 10) {
+		return bad("noda.rule", "btc-core is Bitcoin Core's rule: it needs t_btc 2016 and b_target_min 10, got %d and %g", m.TBTC, m.BTarget)
 	}
 	checks := []error{
 		checkRange("noda.length", float64(m.Length), 1, 1e7),
@@ -157,43 +169,52 @@ type NodaInputs struct {
 	Exp       []float64
 }
 
-// nodaRun is one run's state: either replayed inputs or its own random
-// stream, which draws the price grid lazily as time reaches it.
+// nodaRun is one run's state. The hot loop reads the Exp(1) draws from a
+// slice and the price from a grid filled before it starts, so a replay and
+// a run on hashfall's own random numbers execute the same code.
 type nodaRun struct {
 	m      *NodaModel
-	in     *NodaInputs
-	src    *rand.PCG
-	norm   *rand.Rand
-	grid   []float64
+	grid   []float64 // P_k, k = 0..length at least
+	exps   []float64 // replay: every draw; own stream: the current chunk
+	src    *rand.PCG // nil when replaying
 	trace  []NodaBlock
 	record bool
 	err    error
 }
 
-// price returns P at grid index k, drawing the walk up to k if needed.
-func (r *nodaRun) price(k int) float64 {
-	for len(r.grid) <= k {
-		if r.in != nil {
-			r.err = fmt.Errorf("the price grid has %d points; the run needs index %d", len(r.grid), k)
-			return math.NaN()
-		}
-		p := r.grid[len(r.grid)-1]
-		dt := r.m.BTarget
-		r.grid = append(r.grid, p+r.m.Mu*p*dt+r.m.Sigma*math.Sqrt(dt)*r.norm.NormFloat64()*p)
+// nodaChunk is how many Exp(1) draws a run on its own stream draws at a
+// time: small enough to stay in L1, large enough that the refill's loop
+// overhead vanishes.
+const nodaChunk = 512
+
+// fillGrid draws the price walk P_1..P_length from P_0 on the run's own
+// stream: P_{k+1} = P_k + mu·P_k·b_target + sigma·√b_target·Z_k·P_k.
+func (r *nodaRun) fillGrid() {
+	m := r.m
+	r.grid = r.grid[:m.Length+1]
+	r.grid[0] = m.InitPrice - m.PriceShock
+	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
+	for k := 1; k <= m.Length; k++ {
+		p := r.grid[k-1]
+		r.grid[k] = p + drift*p + vol*normPCG(r.src)*p
 	}
-	return r.grid[k]
 }
 
-// draw returns the Exp(1) variate of simulated block i.
-func (r *nodaRun) draw(i int) float64 {
-	if r.in != nil {
-		if i >= len(r.in.Exp) {
-			r.err = fmt.Errorf("%d Exp(1) draws given; the run needs draw %d", len(r.in.Exp), i)
-			return math.NaN()
+// chunk returns the draws of blocks from, from+1, … (at most until limit).
+func (r *nodaRun) chunk(from, limit int) []float64 {
+	if r.src == nil {
+		if from >= len(r.exps) {
+			r.err = fmt.Errorf("%d Exp(1) draws given; the run needs draw %d", len(r.exps), from)
+			return nil
 		}
-		return r.in.Exp[i]
+		return r.exps[from:min(limit, len(r.exps))]
 	}
-	return expPCG(r.src)
+	n := min(nodaChunk, limit-from)
+	buf := r.exps[:n]
+	for k := range buf {
+		buf[k] = expPCG(r.src)
+	}
+	return buf
 }
 
 // nodaSigmoid is the peer's clipped logistic function.
@@ -207,6 +228,17 @@ func nodaSigmoid(x float64) float64 {
 	return 1.0 / (1.0 + math.Exp(-x))
 }
 
+// nodaHash is the hash supply H = hash_ubd·σ(hash_slope·(S·W·M − hash_center)), EH/s.
+func (m *NodaModel) nodaHash(s, w float64) float64 {
+	return m.HashUbd * nodaSigmoid(m.HashSlope*(s*w*m.BlockReward-m.HashCenter))
+}
+
+// winningRateFromBits is W = 10^18/(D·2^32) blocks per EH for the compact
+// target bits (D the difficulty): one hash wins with probability 1/(D·2^32).
+func winningRateFromBits(bits uint32) float64 {
+	return 1e18 / (consensus.DifficultyFromBits(bits) * 4294967296)
+}
+
 // simulate runs the model once and returns its statistics.
 func (r *nodaRun) simulate() NodaPathStats {
 	m := r.m
@@ -217,66 +249,105 @@ func (r *nodaRun) simulate() NodaPathStats {
 	s := m.PrevPrice
 	elapsed := 0.0
 	var st NodaPathStats
-	var sum, sumSq float64
+	var sum, sumSq, maxB float64
+	lastS, lastW := s, w
 
 	// DAA-1: acc sums the block times since the window began; the first
 	// window reaches back into the flat history.
 	tbtc := m.TBTC
-	nextRetarget := t0 + ((tbtc - (m.InitHeight+t0)%tbtc) % tbtc)
+	nextRetarget := t0 + (tbtc-(m.InitHeight+t0)%tbtc)%tbtc
 	acc := m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1))
+	// btc-core: compact bits and whole-second timestamps (the end of block
+	// s is at minute Σ_{≤s} B; history blocks end 10 min apart before 0).
+	core := m.Rule == NodaRuleBTCCore
+	var bits uint32
+	var firstTS int64
+	epochFirst := nextRetarget - tbtc + 1
+	if core {
+		bits, _ = bitsForDifficulty(&chaincfg.MainNetParams, 1e18/(m.PrevWinningRate*4294967296))
+		w = winningRateFromBits(bits)
+		lastW = w
+		if epochFirst < t0 {
+			firstTS = int64(math.Floor(-float64(t0-1-epochFirst) * m.PrevBlockTime * 60))
+		}
+	}
 	// DAA-2: ring buffers of the last t_bch block times and 1/W.
+	bch := m.Rule == NodaRuleBCH
 	var ringB, ringInvW []float64
-	if m.Rule == NodaRuleBCH {
+	if bch {
 		ringB = make([]float64, m.TBCH)
 		ringInvW = make([]float64, m.TBCH)
-		for i := range ringB {
-			ringB[i] = m.PrevBlockTime
-			ringInvW[i] = 1 / m.PrevWinningRate
+		for k := range ringB {
+			ringB[k] = m.PrevBlockTime
+			ringInvW[k] = 1 / m.PrevWinningRate
 		}
 	}
-	for i := 0; i < maxBlocks; i++ {
-		t := t0 + i
-		h := m.HashUbd * nodaSigmoid(m.HashSlope*(s*w*m.BlockReward-m.HashCenter))
-		b := r.draw(i) / (h * w * 60)
-		elapsed += b
-		st.Simulated++
-		if i > 0 {
-			sum += b
-			sumSq += b * b
-			st.MaxBlockTimeMin = max(st.MaxBlockTimeMin, b)
-			st.FinalWinningRate, st.FinalHashRateEHs = w, h
-			if r.record {
-				r.trace = append(r.trace, NodaBlock{BlockTimeMin: b, WinningRate: w, HashRateEHs: h, PriceUSD: s})
-			}
-		}
-		if r.err != nil || !(elapsed < timeUbd) {
+	invBT := 1 / m.BTarget
+	lastLeft := m.Length - 1
+	i := 0
+run:
+	for i < maxBlocks {
+		draws := r.chunk(i, maxBlocks)
+		if r.err != nil {
 			break
 		}
-		left := int(math.Floor(elapsed / m.BTarget))
-		pl := r.price(left)
-		s = pl + (r.price(left+1)-pl)*((elapsed-float64(left)*m.BTarget)/m.BTarget)
-		if m.Rule == NodaRuleBTC {
+		for _, e := range draws {
+			t := t0 + i
+			h := m.nodaHash(s, w)
+			b := e / (h * w * 60)
+			elapsed += b
+			if i > 0 {
+				sum += b
+				sumSq += b * b
+				maxB = max(maxB, b)
+				lastS, lastW = s, w
+				if r.record {
+					r.trace = append(r.trace, NodaBlock{BlockTimeMin: b, WinningRate: w, HashRateEHs: h, PriceUSD: s})
+				}
+			}
+			i++
+			if !(elapsed < timeUbd) {
+				break run
+			}
+			x := elapsed * invBT
+			left := min(int(x), lastLeft)
+			pl := r.grid[left]
+			s = pl + (r.grid[left+1]-pl)*(x-float64(left))
+			if bch {
+				slot := t % m.TBCH
+				ringB[slot] = b
+				ringInvW[slot] = 1 / w
+				var sb, sw float64
+				for k := range ringB {
+					sb += ringB[k]
+					sw += ringInvW[k]
+				}
+				w = (sb * invBT) * (1 / sw)
+				continue
+			}
 			acc += b
+			if t == epochFirst && core {
+				firstTS = int64(math.Floor(elapsed * 60))
+			}
 			if t == nextRetarget {
-				w *= acc / (float64(tbtc) * m.BTarget)
+				if core {
+					bits = consensus.NextWorkRequired(&chaincfg.MainNetParams, bits, firstTS, int64(math.Floor(elapsed*60))).Bits
+					w = winningRateFromBits(bits)
+				} else {
+					w *= acc / (float64(tbtc) * m.BTarget)
+				}
 				acc = 0
 				nextRetarget += tbtc
+				epochFirst = t + 1
 			}
-			continue
 		}
-		slot := t % m.TBCH
-		ringB[slot] = b
-		ringInvW[slot] = 1 / w
-		var sb, sw float64
-		for k := range ringB {
-			sb += ringB[k]
-			sw += ringInvW[k]
-		}
-		w = (sb / m.BTarget) * (1 / sw)
 	}
-	st.Blocks = st.Simulated - 1
+	st.Simulated = i
+	st.Blocks = max(0, i-1)
 	if n := float64(st.Blocks); n > 0 {
 		st.MeanBlockTimeMin = sum / n
+		st.MaxBlockTimeMin = maxB
+		st.FinalWinningRate, st.FinalHashRateEHs = lastW, m.nodaHash(lastS, lastW)
 		if n > 1 {
 			st.StdBlockTimeMin = math.Sqrt(max(0, (sumSq-sum*sum/n)/(n-1)))
 		}
@@ -285,14 +356,14 @@ func (r *nodaRun) simulate() NodaPathStats {
 }
 
 func (m *NodaModel) newRun(in *NodaInputs, src *rand.PCG) *nodaRun {
-	r := &nodaRun{m: m, in: in, src: src}
+	r := &nodaRun{m: m, src: src}
 	if in != nil {
-		r.grid = in.PriceGrid
-	} else {
-		r.norm = rand.New(src)
-		r.grid = make([]float64, 1, m.Length+2)
-		r.grid[0] = m.InitPrice - m.PriceShock
+		r.grid, r.exps = in.PriceGrid, in.Exp
+		return r
 	}
+	r.grid = make([]float64, m.Length+1)
+	r.exps = make([]float64, nodaChunk)
+	r.fillGrid()
 	return r
 }
 
@@ -303,8 +374,8 @@ func ReplayNoda(m *NodaModel, in NodaInputs) ([]NodaBlock, NodaPathStats, error)
 	if err := m.validate(); err != nil {
 		return nil, NodaPathStats{}, err
 	}
-	if len(in.PriceGrid) == 0 {
-		return nil, NodaPathStats{}, fmt.Errorf("the price grid is empty")
+	if len(in.PriceGrid) < m.Length+1 {
+		return nil, NodaPathStats{}, fmt.Errorf("the price grid has %d points; a run of length %d needs %d (0..length·b_target minutes)", len(in.PriceGrid), m.Length, m.Length+1)
 	}
 	r := m.newRun(&in, nil)
 	r.record = true
