@@ -188,15 +188,30 @@ type nodaRun struct {
 const nodaChunk = 512
 
 // fillGrid draws the price walk P_1..P_length from P_0 on the run's own
-// stream: P_{k+1} = P_k + mu·P_k·b_target + sigma·√b_target·Z_k·P_k.
+// stream: P_{k+1} = P_k·(1 + mu·b_target + sigma·√b_target·Z_k), the peer's
+// P_k + mu·P_k·b_target + sigma·√b_target·Z_k·P_k factored (the same in
+// exact arithmetic; replays use the peer's own grid).
 func (r *nodaRun) fillGrid() {
 	m := r.m
 	r.grid = r.grid[:m.Length+1]
 	r.grid[0] = m.InitPrice - m.PriceShock
 	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
 	for k := 1; k <= m.Length; k++ {
-		p := r.grid[k-1]
-		r.grid[k] = p + drift*p + vol*normPCG(r.src)*p
+		// normPCG with its first branch written out (see fillExp).
+		u := r.src.Uint64()
+		j := int32(u)
+		i := (u >> 32) & 0x7f
+		aj := uint32(j)
+		if j < 0 {
+			aj = uint32(-j)
+		}
+		z := float64(j) * zigNormW[i]
+		if aj >= zigNormK[i] {
+			z = normFrom(r.src, u)
+		}
+		// P_k·(1 + mu·Δ + sigma·√Δ·Z): the factor does not wait for P_k,
+		// so the walk's dependency chain is one multiply a step.
+		r.grid[k] = r.grid[k-1] * (1 + drift + vol*z)
 	}
 }
 
@@ -211,9 +226,7 @@ func (r *nodaRun) chunk(from, limit int) []float64 {
 	}
 	n := min(nodaChunk, limit-from)
 	buf := r.exps[:n]
-	for k := range buf {
-		buf[k] = expPCG(r.src)
-	}
+	fillExp(r.src, buf)
 	return buf
 }
 
@@ -284,6 +297,15 @@ func (r *nodaRun) simulate() NodaPathStats {
 	}
 	invBT := 1 / m.BTarget
 	lastLeft := m.Length - 1
+	// x = hash_slope·(S·W·M − hash_center) = aw·S − c; invUW = 1/(hash_ubd·W·60).
+	c := m.HashSlope * m.HashCenter
+	var aw, invUW float64
+	setW := func(nw float64) {
+		w = nw
+		aw = m.HashSlope * w * m.BlockReward
+		invUW = 1 / (m.HashUbd * w * 60)
+	}
+	setW(w)
 	i := 0
 run:
 	for i < maxBlocks {
@@ -293,8 +315,16 @@ run:
 		}
 		for _, e := range draws {
 			t := t0 + i
-			h := m.nodaHash(s, w)
-			b := e / (h * w * 60)
+			// B = e/(H·W·60) with H = hash_ubd/(1 + e^{−x}), so
+			// B = e·(1 + e^{−x})/(hash_ubd·W·60): one exponential, no
+			// division, unless the peer's clip applies.
+			x := aw*s - c
+			var b float64
+			if x > -sigmoidRange && x < sigmoidRange {
+				b = e * (1 + expFast(-x)) * invUW
+			} else {
+				b = e / (m.HashUbd * nodaSigmoid(x) * w * 60)
+			}
 			elapsed += b
 			if i > 0 {
 				sum += b
@@ -302,17 +332,17 @@ run:
 				maxB = max(maxB, b)
 				lastS, lastW = s, w
 				if r.record {
-					r.trace = append(r.trace, NodaBlock{BlockTimeMin: b, WinningRate: w, HashRateEHs: h, PriceUSD: s})
+					r.trace = append(r.trace, NodaBlock{BlockTimeMin: b, WinningRate: w, HashRateEHs: m.nodaHash(s, w), PriceUSD: s})
 				}
 			}
 			i++
 			if !(elapsed < timeUbd) {
 				break run
 			}
-			x := elapsed * invBT
-			left := min(int(x), lastLeft)
+			g := elapsed * invBT // grid position
+			left := min(int(g), lastLeft)
 			pl := r.grid[left]
-			s = pl + (r.grid[left+1]-pl)*(x-float64(left))
+			s = pl + (r.grid[left+1]-pl)*(g-float64(left))
 			if bch {
 				slot := t % m.TBCH
 				ringB[slot] = b
@@ -322,7 +352,7 @@ run:
 					sb += ringB[k]
 					sw += ringInvW[k]
 				}
-				w = (sb * invBT) * (1 / sw)
+				setW((sb * invBT) * (1 / sw))
 				continue
 			}
 			acc += b
@@ -332,9 +362,9 @@ run:
 			if t == nextRetarget {
 				if core {
 					bits = consensus.NextWorkRequired(&chaincfg.MainNetParams, bits, firstTS, int64(math.Floor(elapsed*60))).Bits
-					w = winningRateFromBits(bits)
+					setW(winningRateFromBits(bits))
 				} else {
-					w *= acc / (float64(tbtc) * m.BTarget)
+					setW(w * (acc / (float64(tbtc) * m.BTarget)))
 				}
 				acc = 0
 				nextRetarget += tbtc
@@ -395,9 +425,16 @@ func runNoda(ctx context.Context, s *Scenario, o Options, from, to int, progress
 		return nil, 0, fmt.Errorf("scenario %s: the %s engine cannot run the Noda model exactly: the hash rate is reset at every block from the price interpolated at that block's time, so there are no constant-rate pieces to draw Poisson counts over; use --engine block", s.Name, o.Engine)
 	}
 	paths := make([]NodaPathStats, to-from)
+	batches := (to - from + nodaLanes - 1) / nodaLanes
+	var batchProgress func(int)
+	if progress != nil {
+		batchProgress = func(done int) { progress(min(done*nodaLanes, to-from)) }
+	}
 	began := time.Now()
-	err := forPaths(ctx, from, to, o.Threads, progress, func(i int) {
-		paths[i-from] = NodaPath(&s.Noda, o.Seed, i)
+	err := forPaths(ctx, 0, batches, o.Threads, batchProgress, func(b int) {
+		lo := from + b*nodaLanes
+		hi := min(lo+nodaLanes, to)
+		nodaPaths(&s.Noda, o.Seed, lo, hi, paths[lo-from:hi-from])
 	})
 	return paths, time.Since(began), err
 }

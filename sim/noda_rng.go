@@ -46,10 +46,51 @@ func init() {
 }
 
 // normPCG returns a standard normal variate from src. About 99% of calls
-// take the first branch: one Uint64, one multiply, one compare.
-func normPCG(src *rand.PCG) float64 {
-	for {
+// take normFrom's first branch: one Uint64, one multiply, one compare.
+func normPCG(src *rand.PCG) float64 { return normFrom(src, src.Uint64()) }
+
+// fillExp fills buf with Exp(1) variates, the same sequence expPCG would
+// return call after call: the ziggurat's first branch is written out here
+// so that the loop makes no call for ~99% of the draws, and expFrom
+// finishes the others from the same first word.
+func fillExp(src *rand.PCG, buf []float64) {
+	for k := range buf {
 		u := src.Uint64()
+		j := uint32(u)
+		i := uint8(u >> 32)
+		if j < zigK[i] {
+			buf[k] = float64(j) * zigW[i]
+			continue
+		}
+		buf[k] = expFrom(src, u)
+	}
+}
+
+// expFrom continues expPCG's loop after its first word u failed the fast
+// test.
+func expFrom(src *rand.PCG, u uint64) float64 {
+	for {
+		j := uint32(u)
+		i := uint8(u >> 32)
+		x := float64(j) * zigW[i]
+		if j < zigK[i] {
+			return x
+		}
+		if i == 0 {
+			return zigR - math.Log(unitPCG(src))
+		}
+		if zigF[i]+unitPCG(src)*(zigF[i-1]-zigF[i]) < math.Exp(-x) {
+			return x
+		}
+		u = src.Uint64()
+	}
+}
+
+// normFrom is the normal ziggurat from its first word u: the fast test,
+// the tail beyond r by Marsaglia's (1964) method, the wedges, and a new
+// word on rejection.
+func normFrom(src *rand.PCG, u uint64) float64 {
+	for {
 		j := int32(u)
 		i := (u >> 32) & 0x7f
 		x := float64(j) * zigNormW[i]
@@ -61,7 +102,6 @@ func normPCG(src *rand.PCG) float64 {
 			return x
 		}
 		if i == 0 {
-			// The tail beyond r, by Marsaglia's (1964) method.
 			for {
 				x = -math.Log(unitPCG(src)) / zigNormR
 				y := -math.Log(unitPCG(src))
@@ -77,5 +117,6 @@ func normPCG(src *rand.PCG) float64 {
 		if zigNormF[i]+unitPCG(src)*(zigNormF[i-1]-zigNormF[i]) < math.Exp(-0.5*x*x) {
 			return x
 		}
+		u = src.Uint64()
 	}
 }

@@ -42,3 +42,28 @@ func TestNormPCGDistribution(t *testing.T) {
 		t.Errorf("P(|X| > %.4f) = %.2e, want %.2e", zigNormR, tail, want)
 	}
 }
+
+// fillExp and the grid's written-out normal must draw exactly expPCG's and
+// normPCG's sequences from the same stream.
+func TestFillExpAndNormMatchCalls(t *testing.T) {
+	a, b := rand.NewPCG(11, 12), rand.NewPCG(11, 12)
+	buf := make([]float64, 100000)
+	fillExp(a, buf)
+	for k, got := range buf {
+		if want := expPCG(b); got != want {
+			t.Fatalf("draw %d: fillExp %v, expPCG %v", k, got, want)
+		}
+	}
+	m := nodaScenario(t, "noda-btc").Noda
+	m.Sigma = 0.01
+	r := m.newRun(nil, rand.NewPCG(13, 14))
+	ref := rand.NewPCG(13, 14)
+	p := m.InitPrice - m.PriceShock
+	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
+	for k := 1; k <= m.Length; k++ {
+		p *= 1 + drift + vol*normPCG(ref)
+		if r.grid[k] != p {
+			t.Fatalf("grid point %d: %v, by normPCG calls %v", k, r.grid[k], p)
+		}
+	}
+}

@@ -23,7 +23,7 @@ const nodaPeerDir = "../../shared/peers/noda-daa"
 // nodaPeer returns Debian's python3 and the peer's absolute folder, or
 // skips (fails under CI=true) when either is missing or numpy/pandas do
 // not import.
-func nodaPeer(t *testing.T) (python, dir string) {
+func nodaPeer(t testing.TB) (python, dir string) {
 	t.Helper()
 	python = testbin.Need(t, "python3-numpy", "/usr/bin/python3")
 	dir, err := filepath.Abs(nodaPeerDir)
@@ -319,5 +319,20 @@ func TestNodaPaperFindings(t *testing.T) {
 	}
 	if btc.MeanBlockTimeMin-calm.MeanBlockTimeMin < 1 {
 		t.Errorf("DAA-1 mean %.3f min after the shock against %.3f without: the shock should drive the instability", btc.MeanBlockTimeMin, calm.MeanBlockTimeMin)
+	}
+}
+
+// The lanes that interleave DAA-1 runs must return exactly what one run at
+// a time returns, for full and partial batches.
+func TestNodaLanesMatchSingle(t *testing.T) {
+	m := nodaScenario(t, "noda-btc").Noda
+	m.PriceShock = nodaPaperShockUSD // long blocks and large retargets too
+	const paths = 11
+	out := make([]NodaPathStats, paths)
+	nodaPaths(&m, 3, 100, 100+paths, out)
+	for i, got := range out {
+		if want := NodaPath(&m, 3, 100+i); got != want {
+			t.Fatalf("path %d: lanes %+v, one at a time %+v", 100+i, got, want)
+		}
 	}
 }

@@ -1,0 +1,160 @@
+package sim
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+// nodaLanes is how many DAA-1 runs nodaBTCLanes advances together. One run
+// is a single chain of dependent floating-point latency (elapsed time →
+// price → sigmoid → block time → elapsed time, about 100 cycles a block),
+// so one run leaves most of a core idle; interleaving independent runs
+// block by block lets the CPU overlap their chains.
+const nodaLanes = 4
+
+// nodaBTCLanes runs up to nodaLanes DAA-1 runs (rule btc), run l on the
+// stream PCG(seed, idx[l]), and returns what simulate would return for
+// each: the operations of each lane are simulate's, in the same order, so
+// the results are identical bit for bit (TestNodaLanesMatchSingle). n is
+// the number of lanes in use.
+func (m *NodaModel) nodaBTCLanes(seed uint64, idx [nodaLanes]int, n int) [nodaLanes]NodaPathStats {
+	timeUbd := float64(m.Length) * m.BTarget
+	maxBlocks := m.Length * m.UbdParam
+	t0 := nodaPresim - 1
+	tbtc := m.TBTC
+	nextRetarget := t0 + (tbtc-(m.InitHeight+t0)%tbtc)%tbtc
+	invBT := 1 / m.BTarget
+	lastLeft := m.Length - 1
+	c := m.HashSlope * m.HashCenter
+
+	var (
+		runs                     [nodaLanes]*nodaRun
+		grids                    [nodaLanes][]float64
+		draws                    [nodaLanes][]float64
+		w, s, aw, invUW, elapsed [nodaLanes]float64
+		acc, sum, sumSq, maxB    [nodaLanes]float64
+		lastS, lastW             [nodaLanes]float64
+		done                     [nodaLanes]bool
+		simulated                [nodaLanes]int
+	)
+	setW := func(l int, nw float64) {
+		w[l] = nw
+		aw[l] = m.HashSlope * nw * m.BlockReward
+		invUW[l] = 1 / (m.HashUbd * nw * 60)
+	}
+	active := 0
+	for l := range runs {
+		if l >= n {
+			done[l] = true
+			continue
+		}
+		runs[l] = m.newRun(nil, rand.NewPCG(seed, uint64(idx[l])))
+		grids[l] = runs[l].grid
+		setW(l, m.PrevWinningRate)
+		s[l], lastS[l], lastW[l] = m.PrevPrice, m.PrevPrice, m.PrevWinningRate
+		acc[l] = m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1))
+		active++
+	}
+	for i := 0; i < maxBlocks && active > 0; i++ {
+		k := i % nodaChunk
+		if k == 0 {
+			for l := range runs {
+				if !done[l] {
+					draws[l] = runs[l].chunk(i, maxBlocks)
+				}
+			}
+		}
+		t := t0 + i
+		for l := range runs {
+			if done[l] {
+				continue
+			}
+			e := draws[l][k]
+			x := aw[l]*s[l] - c
+			var b float64
+			if x > -sigmoidRange && x < sigmoidRange {
+				// expFast(−x), written out: the call would spill the
+				// lane's registers on the hottest line of the package.
+				y := -x
+				tt := y*expInvStep + expShifter
+				n := int64(math.Float64bits(tt))
+				kf := tt - expShifter
+				r := (y - kf*expStepHi) - kf*expStepLo
+				q := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
+				tj := expTable[n&63]
+				ey := (tj + tj*q) * math.Float64frombits(uint64(1023+(n<<12>>12)>>6)<<52)
+				b = e * (1 + ey) * invUW[l]
+			} else {
+				b = e / (m.HashUbd * nodaSigmoid(x) * w[l] * 60)
+			}
+			elapsed[l] += b
+			if i > 0 {
+				sum[l] += b
+				sumSq[l] += b * b
+				maxB[l] = max(maxB[l], b)
+			}
+			if i > 0 && (!(elapsed[l] < timeUbd) || i == maxBlocks-1) {
+				lastS[l], lastW[l] = s[l], w[l] // the last reported block's
+			}
+			if !(elapsed[l] < timeUbd) {
+				done[l] = true
+				simulated[l] = i + 1
+				active--
+				continue
+			}
+			g := elapsed[l] * invBT
+			left := min(int(g), lastLeft)
+			grid := grids[l]
+			pl := grid[left]
+			s[l] = pl + (grid[left+1]-pl)*(g-float64(left))
+			acc[l] += b
+		}
+		if t == nextRetarget {
+			for l := range runs {
+				if !done[l] {
+					setW(l, w[l]*(acc[l]/(float64(tbtc)*m.BTarget)))
+					acc[l] = 0
+				}
+			}
+			nextRetarget += tbtc
+		}
+	}
+	var out [nodaLanes]NodaPathStats
+	for l := 0; l < n; l++ {
+		if !done[l] {
+			simulated[l] = maxBlocks
+		}
+		st := &out[l]
+		st.Simulated = simulated[l]
+		st.Blocks = max(0, simulated[l]-1)
+		if nb := float64(st.Blocks); nb > 0 {
+			st.MeanBlockTimeMin = sum[l] / nb
+			st.MaxBlockTimeMin = maxB[l]
+			st.FinalWinningRate, st.FinalHashRateEHs = lastW[l], m.nodaHash(lastS[l], lastW[l])
+			if nb > 1 {
+				st.StdBlockTimeMin = math.Sqrt(max(0, (sumSq[l]-sum[l]*sum[l]/nb)/(nb-1)))
+			}
+		}
+	}
+	return out
+}
+
+// nodaPaths fills out[i−from] with the statistics of path i in [from, to)
+// on the calling goroutine: DAA-1 runs in lanes, the other rules one by one.
+func nodaPaths(m *NodaModel, seed uint64, from, to int, out []NodaPathStats) {
+	if m.Rule != NodaRuleBTC {
+		for i := from; i < to; i++ {
+			out[i-from] = NodaPath(m, seed, i)
+		}
+		return
+	}
+	for i := from; i < to; i += nodaLanes {
+		var idx [nodaLanes]int
+		n := min(nodaLanes, to-i)
+		for l := 0; l < n; l++ {
+			idx[l] = i + l
+		}
+		res := m.nodaBTCLanes(seed, idx, n)
+		copy(out[i-from:], res[:n])
+	}
+}
