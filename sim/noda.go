@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -170,35 +171,43 @@ type NodaInputs struct {
 }
 
 // nodaRun is one run's state. The hot loop reads the Exp(1) draws from a
-// slice and the price from a grid filled before it starts, so a replay and
-// a run on hashfall's own random numbers execute the same code.
+// slice and the prices from a grid, so a replay and a run on hashfall's own
+// random numbers execute the same code. On its own numbers, path i draws
+// its price walk from PCG(seed, 2i) and its block draws from
+// PCG(seed, 2i+1), as the peer seeds generate_prices and generate_exprvs
+// separately; both are drawn in chunks as the run reaches them, so that
+// what the loop reads was just written and is still in L1.
 type nodaRun struct {
-	m      *NodaModel
-	grid   []float64 // P_k, k = 0..length at least
-	exps   []float64 // replay: every draw; own stream: the current chunk
-	src    *rand.PCG // nil when replaying
-	trace  []NodaBlock
-	record bool
-	err    error
+	m        *NodaModel
+	grid     []float64 // P_k; grid[:filled] is drawn
+	filled   int
+	exps     []float64 // replay: every draw; own streams: the current chunk
+	srcPrice *rand.PCG // nil when replaying
+	srcExp   *rand.PCG
+	trace    []NodaBlock
+	record   bool
+	err      error
 }
 
-// nodaChunk is how many Exp(1) draws a run on its own stream draws at a
-// time: small enough to stay in L1, large enough that the refill's loop
-// overhead vanishes.
+// nodaChunk is how many Exp(1) draws or grid points a run on its own
+// streams draws at a time: small enough to stay in L1, large enough that
+// the refill's loop overhead vanishes.
 const nodaChunk = 512
 
-// fillGrid draws the price walk P_1..P_length from P_0 on the run's own
-// stream: P_{k+1} = P_k·(1 + mu·b_target + sigma·√b_target·Z_k), the peer's
-// P_k + mu·P_k·b_target + sigma·√b_target·Z_k·P_k factored (the same in
-// exact arithmetic; replays use the peer's own grid).
-func (r *nodaRun) fillGrid() {
+// extendGrid draws the next chunk of the price walk (at most up to
+// P_length): P_{k+1} = P_k·(1 + mu·b_target + sigma·√b_target·Z_k), the
+// peer's P_k + mu·P_k·b_target + sigma·√b_target·Z_k·P_k factored (the same
+// in exact arithmetic; replays use the peer's own grid). It is called only
+// when the loop needs a point beyond grid[:filled], which a replay's full
+// grid never does.
+func (r *nodaRun) extendGrid() {
 	m := r.m
-	r.grid = r.grid[:m.Length+1]
-	r.grid[0] = m.InitPrice - m.PriceShock
 	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
-	for k := 1; k <= m.Length; k++ {
+	end := min(r.filled+nodaChunk, m.Length+1)
+	grid := r.grid[:end]
+	for k := r.filled; k < end; k++ {
 		// normPCG with its first branch written out (see fillExp).
-		u := r.src.Uint64()
+		u := r.srcPrice.Uint64()
 		j := int32(u)
 		i := (u >> 32) & 0x7f
 		aj := uint32(j)
@@ -207,17 +216,18 @@ func (r *nodaRun) fillGrid() {
 		}
 		z := float64(j) * zigNormW[i]
 		if aj >= zigNormK[i] {
-			z = normFrom(r.src, u)
+			z = normFrom(r.srcPrice, u)
 		}
-		// P_k·(1 + mu·Δ + sigma·√Δ·Z): the factor does not wait for P_k,
-		// so the walk's dependency chain is one multiply a step.
-		r.grid[k] = r.grid[k-1] * (1 + drift + vol*z)
+		// The factor does not wait for P_k, so the walk's dependency chain
+		// is one multiply a step.
+		grid[k] = grid[k-1] * (1 + drift + vol*z)
 	}
+	r.filled = end
 }
 
 // chunk returns the draws of blocks from, from+1, … (at most until limit).
 func (r *nodaRun) chunk(from, limit int) []float64 {
-	if r.src == nil {
+	if r.srcExp == nil {
 		if from >= len(r.exps) {
 			r.err = fmt.Errorf("%d Exp(1) draws given; the run needs draw %d", len(r.exps), from)
 			return nil
@@ -226,7 +236,7 @@ func (r *nodaRun) chunk(from, limit int) []float64 {
 	}
 	n := min(nodaChunk, limit-from)
 	buf := r.exps[:n]
-	fillExp(r.src, buf)
+	fillExp(r.srcExp, buf)
 	return buf
 }
 
@@ -341,6 +351,9 @@ run:
 			}
 			g := elapsed * invBT // grid position
 			left := min(int(g), lastLeft)
+			for left+1 >= r.filled {
+				r.extendGrid()
+			}
 			pl := r.grid[left]
 			s = pl + (r.grid[left+1]-pl)*(g-float64(left))
 			if bch {
@@ -385,16 +398,28 @@ run:
 	return st
 }
 
-func (m *NodaModel) newRun(in *NodaInputs, src *rand.PCG) *nodaRun {
-	r := &nodaRun{m: m, src: src}
+func (m *NodaModel) newRun(in *NodaInputs, seed uint64, idx int) *nodaRun {
+	r := &nodaRun{m: m}
 	if in != nil {
 		r.grid, r.exps = in.PriceGrid, in.Exp
+		r.filled = len(in.PriceGrid)
 		return r
 	}
+	r.srcPrice = rand.NewPCG(seed, 2*uint64(idx))
+	r.srcExp = rand.NewPCG(seed, 2*uint64(idx)+1)
 	r.grid = make([]float64, m.Length+1)
 	r.exps = make([]float64, nodaChunk)
-	r.fillGrid()
+	r.grid[0] = m.InitPrice - m.PriceShock
+	r.filled = 1
 	return r
+}
+
+// reset prepares r, whose buffers are reused, for path idx of the same model.
+func (r *nodaRun) reset(seed uint64, idx int) {
+	r.srcPrice.Seed(seed, 2*uint64(idx))
+	r.srcExp.Seed(seed, 2*uint64(idx)+1)
+	r.grid[0] = r.m.InitPrice - r.m.PriceShock
+	r.filled = 1
 }
 
 // ReplayNoda runs the model once on the given price grid and Exp(1) draws
@@ -407,16 +432,16 @@ func ReplayNoda(m *NodaModel, in NodaInputs) ([]NodaBlock, NodaPathStats, error)
 	if len(in.PriceGrid) < m.Length+1 {
 		return nil, NodaPathStats{}, fmt.Errorf("the price grid has %d points; a run of length %d needs %d (0..length·b_target minutes)", len(in.PriceGrid), m.Length, m.Length+1)
 	}
-	r := m.newRun(&in, nil)
+	r := m.newRun(&in, 0, 0)
 	r.record = true
 	st := r.simulate()
 	return r.trace, st, r.err
 }
 
-// NodaPath runs path idx of a Noda scenario on its own random stream
-// PCG(seed, idx).
+// NodaPath runs path idx of a Noda scenario on its own random streams
+// PCG(seed, 2·idx) (prices) and PCG(seed, 2·idx+1) (block draws).
 func NodaPath(m *NodaModel, seed uint64, idx int) NodaPathStats {
-	return m.newRun(nil, rand.NewPCG(seed, uint64(idx))).simulate()
+	return m.newRun(nil, seed, idx).simulate()
 }
 
 // runNoda runs paths [from, to) of a Noda scenario.
@@ -430,11 +455,14 @@ func runNoda(ctx context.Context, s *Scenario, o Options, from, to int, progress
 	if progress != nil {
 		batchProgress = func(done int) { progress(min(done*nodaLanes, to-from)) }
 	}
+	scratch := sync.Pool{New: func() any { return newNodaLaneRuns(&s.Noda) }}
 	began := time.Now()
 	err := forPaths(ctx, 0, batches, o.Threads, batchProgress, func(b int) {
 		lo := from + b*nodaLanes
 		hi := min(lo+nodaLanes, to)
-		nodaPaths(&s.Noda, o.Seed, lo, hi, paths[lo-from:hi-from])
+		runs := scratch.Get().(*[nodaLanes]*nodaRun)
+		nodaPaths(&s.Noda, o.Seed, lo, hi, paths[lo-from:hi-from], runs)
+		scratch.Put(runs)
 	})
 	return paths, time.Since(began), err
 }

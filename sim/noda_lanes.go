@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"math"
-	"math/rand/v2"
-)
+import "math"
 
 // nodaLanes is how many DAA-1 runs nodaBTCLanes advances together. One run
 // is a single chain of dependent floating-point latency (elapsed time →
@@ -17,7 +14,7 @@ const nodaLanes = 4
 // each: the operations of each lane are simulate's, in the same order, so
 // the results are identical bit for bit (TestNodaLanesMatchSingle). n is
 // the number of lanes in use.
-func (m *NodaModel) nodaBTCLanes(seed uint64, idx [nodaLanes]int, n int) [nodaLanes]NodaPathStats {
+func (m *NodaModel) nodaBTCLanes(runs *[nodaLanes]*nodaRun, seed uint64, idx [nodaLanes]int, n int) [nodaLanes]NodaPathStats {
 	timeUbd := float64(m.Length) * m.BTarget
 	maxBlocks := m.Length * m.UbdParam
 	t0 := nodaPresim - 1
@@ -28,7 +25,6 @@ func (m *NodaModel) nodaBTCLanes(seed uint64, idx [nodaLanes]int, n int) [nodaLa
 	c := m.HashSlope * m.HashCenter
 
 	var (
-		runs                     [nodaLanes]*nodaRun
 		grids                    [nodaLanes][]float64
 		draws                    [nodaLanes][]float64
 		w, s, aw, invUW, elapsed [nodaLanes]float64
@@ -48,7 +44,7 @@ func (m *NodaModel) nodaBTCLanes(seed uint64, idx [nodaLanes]int, n int) [nodaLa
 			done[l] = true
 			continue
 		}
-		runs[l] = m.newRun(nil, rand.NewPCG(seed, uint64(idx[l])))
+		runs[l].reset(seed, idx[l])
 		grids[l] = runs[l].grid
 		setW(l, m.PrevWinningRate)
 		s[l], lastS[l], lastW[l] = m.PrevPrice, m.PrevPrice, m.PrevWinningRate
@@ -91,7 +87,9 @@ func (m *NodaModel) nodaBTCLanes(seed uint64, idx [nodaLanes]int, n int) [nodaLa
 			if i > 0 {
 				sum[l] += b
 				sumSq[l] += b * b
-				maxB[l] = max(maxB[l], b)
+				if b > maxB[l] {
+					maxB[l] = b
+				}
 			}
 			if i > 0 && (!(elapsed[l] < timeUbd) || i == maxBlocks-1) {
 				lastS[l], lastW[l] = s[l], w[l] // the last reported block's
@@ -104,6 +102,9 @@ func (m *NodaModel) nodaBTCLanes(seed uint64, idx [nodaLanes]int, n int) [nodaLa
 			}
 			g := elapsed[l] * invBT
 			left := min(int(g), lastLeft)
+			for left+1 >= runs[l].filled {
+				runs[l].extendGrid()
+			}
 			grid := grids[l]
 			pl := grid[left]
 			s[l] = pl + (grid[left+1]-pl)*(g-float64(left))
@@ -139,14 +140,27 @@ func (m *NodaModel) nodaBTCLanes(seed uint64, idx [nodaLanes]int, n int) [nodaLa
 	return out
 }
 
+// newNodaLaneRuns allocates the buffers of nodaLanes runs of m.
+func newNodaLaneRuns(m *NodaModel) *[nodaLanes]*nodaRun {
+	var runs [nodaLanes]*nodaRun
+	for l := range runs {
+		runs[l] = m.newRun(nil, 0, 0)
+	}
+	return &runs
+}
+
 // nodaPaths fills out[i−from] with the statistics of path i in [from, to)
-// on the calling goroutine: DAA-1 runs in lanes, the other rules one by one.
-func nodaPaths(m *NodaModel, seed uint64, from, to int, out []NodaPathStats) {
+// on the calling goroutine: DAA-1 runs in lanes, the other rules one by
+// one. runs, if not nil, are reused buffers from newNodaLaneRuns(m).
+func nodaPaths(m *NodaModel, seed uint64, from, to int, out []NodaPathStats, runs *[nodaLanes]*nodaRun) {
 	if m.Rule != NodaRuleBTC {
 		for i := from; i < to; i++ {
 			out[i-from] = NodaPath(m, seed, i)
 		}
 		return
+	}
+	if runs == nil {
+		runs = newNodaLaneRuns(m)
 	}
 	for i := from; i < to; i += nodaLanes {
 		var idx [nodaLanes]int
@@ -154,7 +168,7 @@ func nodaPaths(m *NodaModel, seed uint64, from, to int, out []NodaPathStats) {
 		for l := 0; l < n; l++ {
 			idx[l] = i + l
 		}
-		res := m.nodaBTCLanes(seed, idx, n)
+		res := m.nodaBTCLanes(runs, seed, idx, n)
 		copy(out[i-from:], res[:n])
 	}
 }

@@ -56,8 +56,11 @@ func TestFillExpAndNormMatchCalls(t *testing.T) {
 	}
 	m := nodaScenario(t, "noda-btc").Noda
 	m.Sigma = 0.01
-	r := m.newRun(nil, rand.NewPCG(13, 14))
-	ref := rand.NewPCG(13, 14)
+	r := m.newRun(nil, 13, 7)
+	for r.filled < m.Length+1 {
+		r.extendGrid()
+	}
+	ref := rand.NewPCG(13, 14) // path 7's price stream is PCG(seed, 2·7)
 	p := m.InitPrice - m.PriceShock
 	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
 	for k := 1; k <= m.Length; k++ {

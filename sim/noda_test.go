@@ -329,7 +329,7 @@ func TestNodaLanesMatchSingle(t *testing.T) {
 	m.PriceShock = nodaPaperShockUSD // long blocks and large retargets too
 	const paths = 11
 	out := make([]NodaPathStats, paths)
-	nodaPaths(&m, 3, 100, 100+paths, out)
+	nodaPaths(&m, 3, 100, 100+paths, out, nil)
 	for i, got := range out {
 		if want := NodaPath(&m, 3, 100+i); got != want {
 			t.Fatalf("path %d: lanes %+v, one at a time %+v", 100+i, got, want)
