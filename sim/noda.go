@@ -307,7 +307,7 @@ func (r *nodaRun) simulate() NodaPathStats {
 	}
 	invBT := 1 / m.BTarget
 	lastLeft := m.Length - 1
-	// x = hash_slope·(S·W·M − hash_center) = aw·S − c; invUW = 1/(hash_ubd·W·60).
+	// −y = hash_slope·(S·W·M − hash_center) = aw·S − c; invUW = 1/(hash_ubd·W·60).
 	c := m.HashSlope * m.HashCenter
 	var aw, invUW float64
 	setW := func(nw float64) {
@@ -325,15 +325,15 @@ run:
 		}
 		for _, e := range draws {
 			t := t0 + i
-			// B = e/(H·W·60) with H = hash_ubd/(1 + e^{−x}), so
-			// B = e·(1 + e^{−x})/(hash_ubd·W·60): one exponential, no
+			// B = e/(H·W·60) with H = hash_ubd/(1 + e^y), so
+			// B = e·(1 + e^y)/(hash_ubd·W·60): one exponential, no
 			// division, unless the peer's clip applies.
-			x := aw*s - c
+			y := c - aw*s
 			var b float64
-			if x > -sigmoidRange && x < sigmoidRange {
-				b = e * (1 + expFast(-x)) * invUW
+			if y > -sigmoidRange && y < sigmoidRange {
+				b = nodaBlockTime(y, e*invUW)
 			} else {
-				b = e / (m.HashUbd * nodaSigmoid(x) * w * 60)
+				b = e / (m.HashUbd * nodaSigmoid(-y) * w * 60)
 			}
 			elapsed += b
 			if i > 0 {

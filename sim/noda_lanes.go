@@ -26,7 +26,6 @@ func (m *NodaModel) nodaBTCLanes(runs *[nodaLanes]*nodaRun, seed uint64, idx [no
 
 	var (
 		grids                    [nodaLanes][]float64
-		draws                    [nodaLanes][]float64
 		w, s, aw, invUW, elapsed [nodaLanes]float64
 		acc, sum, sumSq, maxB    [nodaLanes]float64
 		lastS, lastW             [nodaLanes]float64
@@ -51,37 +50,56 @@ func (m *NodaModel) nodaBTCLanes(runs *[nodaLanes]*nodaRun, seed uint64, idx [no
 		acc[l] = m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1))
 		active++
 	}
+	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
 	for i := 0; i < maxBlocks && active > 0; i++ {
-		k := i % nodaChunk
-		if k == 0 {
-			for l := range runs {
-				if !done[l] {
-					draws[l] = runs[l].chunk(i, maxBlocks)
-				}
-			}
-		}
 		t := t0 + i
 		for l := range runs {
 			if done[l] {
 				continue
 			}
-			e := draws[l][k]
-			x := aw[l]*s[l] - c
+			run := runs[l]
+			// The draws are made here, one per block, rather than in
+			// chunks: they do not depend on the lane's chain, so the CPU
+			// runs them while the chain waits.
+			u := run.srcExp.Uint64()
+			var e float64
+			if zj, zi := uint32(u), uint8(u>>32); zj < zigK[zi] {
+				e = float64(zj) * zigW[zi]
+			} else {
+				e = expFrom(run.srcExp, u)
+			}
+			if f := run.filled; f <= m.Length {
+				u := run.srcPrice.Uint64()
+				zj := int32(u)
+				zi := (u >> 32) & 0x7f
+				aj := uint32(zj)
+				if zj < 0 {
+					aj = uint32(-zj)
+				}
+				z := float64(zj) * zigNormW[zi]
+				if aj >= zigNormK[zi] {
+					z = normFrom(run.srcPrice, u)
+				}
+				grids[l][f] = grids[l][f-1] * (1 + drift + vol*z)
+				run.filled = f + 1
+			}
+			y := c - aw[l]*s[l]
 			var b float64
-			if x > -sigmoidRange && x < sigmoidRange {
-				// expFast(−x), written out: the call would spill the
-				// lane's registers on the hottest line of the package.
-				y := -x
+			if y > -sigmoidRange && y < sigmoidRange {
+				// nodaBlockTime(y, e·invUW), written out: the call would
+				// spill the lane's registers on the hottest line of the
+				// package.
+				eI := e * invUW[l]
 				tt := y*expInvStep + expShifter
 				n := int64(math.Float64bits(tt))
 				kf := tt - expShifter
 				r := (y - kf*expStepHi) - kf*expStepLo
-				q := r * (1 + r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
-				tj := expTable[n&63]
-				ey := (tj + tj*q) * math.Float64frombits(uint64(1023+(n<<12>>12)>>6)<<52)
-				b = e * (1 + ey) * invUW[l]
+				r2 := r * r
+				q := r + r2*((1.0/2+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
+				eIts := eI * (expTable[n&63] * math.Float64frombits(uint64(1023+(n<<12>>12)>>6)<<52))
+				b = eI + (eIts + eIts*q)
 			} else {
-				b = e / (m.HashUbd * nodaSigmoid(x) * w[l] * 60)
+				b = e / (m.HashUbd * nodaSigmoid(-y) * w[l] * 60)
 			}
 			elapsed[l] += b
 			if i > 0 {
@@ -102,8 +120,8 @@ func (m *NodaModel) nodaBTCLanes(runs *[nodaLanes]*nodaRun, seed uint64, idx [no
 			}
 			g := elapsed[l] * invBT
 			left := min(int(g), lastLeft)
-			for left+1 >= runs[l].filled {
-				runs[l].extendGrid()
+			for left+1 >= run.filled {
+				run.extendGrid()
 			}
 			grid := grids[l]
 			pl := grid[left]
