@@ -23,41 +23,55 @@ func (m *NodaModel) nodaBTCLanes(runs *[nodaLanes]*nodaRun, seed uint64, idx [no
 	invBT := 1 / m.BTarget
 	lastLeft := m.Length - 1
 	c := m.HashSlope * m.HashCenter
+	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
 
-	var (
-		grids                    [nodaLanes][]float64
-		w, s, aw, invUW, elapsed [nodaLanes]float64
-		acc, sum, sumSq, maxB    [nodaLanes]float64
-		lastS, lastW             [nodaLanes]float64
-		done                     [nodaLanes]bool
-		simulated                [nodaLanes]int
-	)
-	setW := func(l int, nw float64) {
-		w[l] = nw
-		aw[l] = m.HashSlope * nw * m.BlockReward
-		invUW[l] = 1 / (m.HashUbd * nw * 60)
+	// One lane's state, contiguous so that a lane-block touches one or two
+	// cache lines.
+	type lane struct {
+		s, w, aw, invUW, elapsed float64
+		acc, sum, sumSq, maxB    float64
+		lastS, lastW             float64
+		run                      *nodaRun
+		grid                     []float64
+		simulated                int
+		done                     bool
+	}
+	var lanes [nodaLanes]lane
+	setW := func(ln *lane, nw float64) {
+		ln.w = nw
+		ln.aw = m.HashSlope * nw * m.BlockReward
+		ln.invUW = 1 / (m.HashUbd * nw * 60)
 	}
 	active := 0
-	for l := range runs {
+	for l := range lanes {
+		ln := &lanes[l]
 		if l >= n {
-			done[l] = true
+			ln.done = true
 			continue
 		}
-		runs[l].reset(seed, idx[l])
-		grids[l] = runs[l].grid
-		setW(l, m.PrevWinningRate)
-		s[l], lastS[l], lastW[l] = m.PrevPrice, m.PrevPrice, m.PrevWinningRate
-		acc[l] = m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1))
+		ln.run = runs[l]
+		ln.run.reset(seed, idx[l])
+		ln.grid = ln.run.grid
+		setW(ln, m.PrevWinningRate)
+		ln.s, ln.lastS, ln.lastW = m.PrevPrice, m.PrevPrice, m.PrevWinningRate
+		ln.acc = m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1))
 		active++
 	}
-	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
 	for i := 0; i < maxBlocks && active > 0; i++ {
 		t := t0 + i
-		for l := range runs {
-			if done[l] {
+		if i == maxBlocks-1 { // the last period: its block is the last reported
+			for l := range lanes {
+				if ln := &lanes[l]; !ln.done {
+					ln.lastS, ln.lastW = ln.s, ln.w
+				}
+			}
+		}
+		for l := range lanes {
+			ln := &lanes[l]
+			if ln.done {
 				continue
 			}
-			run := runs[l]
+			run := ln.run
 			// The draws are made here, one per block, rather than in
 			// chunks: they do not depend on the lane's chain, so the CPU
 			// runs them while the chain waits.
@@ -80,16 +94,16 @@ func (m *NodaModel) nodaBTCLanes(runs *[nodaLanes]*nodaRun, seed uint64, idx [no
 				if aj >= zigNormK[zi] {
 					z = normFrom(run.srcPrice, u)
 				}
-				grids[l][f] = grids[l][f-1] * (1 + drift + vol*z)
+				ln.grid[f] = ln.grid[f-1] * (1 + drift + vol*z)
 				run.filled = f + 1
 			}
-			y := c - aw[l]*s[l]
+			y := c - ln.aw*ln.s
 			var b float64
 			if y > -sigmoidRange && y < sigmoidRange {
 				// nodaBlockTime(y, e·invUW), written out: the call would
 				// spill the lane's registers on the hottest line of the
 				// package.
-				eI := e * invUW[l]
+				eI := e * ln.invUW
 				tt := y*expInvStep + expShifter
 				n := int64(math.Float64bits(tt))
 				kf := tt - expShifter
@@ -99,40 +113,41 @@ func (m *NodaModel) nodaBTCLanes(runs *[nodaLanes]*nodaRun, seed uint64, idx [no
 				eIts := eI * (expTable[n&63] * math.Float64frombits(uint64(1023+(n<<12>>12)>>6)<<52))
 				b = eI + (eIts + eIts*q)
 			} else {
-				b = e / (m.HashUbd * nodaSigmoid(-y) * w[l] * 60)
+				b = e / (m.HashUbd * nodaSigmoid(-y) * ln.w * 60)
 			}
-			elapsed[l] += b
+			elapsed := ln.elapsed + b
+			ln.elapsed = elapsed
 			if i > 0 {
-				sum[l] += b
-				sumSq[l] += b * b
-				if b > maxB[l] {
-					maxB[l] = b
+				ln.sum += b
+				ln.sumSq += b * b
+				if b > ln.maxB {
+					ln.maxB = b
 				}
 			}
-			if i > 0 && (!(elapsed[l] < timeUbd) || i == maxBlocks-1) {
-				lastS[l], lastW[l] = s[l], w[l] // the last reported block's
-			}
-			if !(elapsed[l] < timeUbd) {
-				done[l] = true
-				simulated[l] = i + 1
+			if !(elapsed < timeUbd) {
+				if i > 0 {
+					ln.lastS, ln.lastW = ln.s, ln.w // the last reported block's
+				}
+				ln.done = true
+				ln.simulated = i + 1
 				active--
 				continue
 			}
-			g := elapsed[l] * invBT
+			g := elapsed * invBT
 			left := min(int(g), lastLeft)
 			for left+1 >= run.filled {
 				run.extendGrid()
 			}
-			grid := grids[l]
+			grid := ln.grid
 			pl := grid[left]
-			s[l] = pl + (grid[left+1]-pl)*(g-float64(left))
-			acc[l] += b
+			ln.s = pl + (grid[left+1]-pl)*(g-float64(left))
+			ln.acc += b
 		}
 		if t == nextRetarget {
-			for l := range runs {
-				if !done[l] {
-					setW(l, w[l]*(acc[l]/(float64(tbtc)*m.BTarget)))
-					acc[l] = 0
+			for l := range lanes {
+				if ln := &lanes[l]; !ln.done {
+					setW(ln, ln.w*(ln.acc/(float64(tbtc)*m.BTarget)))
+					ln.acc = 0
 				}
 			}
 			nextRetarget += tbtc
@@ -140,18 +155,19 @@ func (m *NodaModel) nodaBTCLanes(runs *[nodaLanes]*nodaRun, seed uint64, idx [no
 	}
 	var out [nodaLanes]NodaPathStats
 	for l := 0; l < n; l++ {
-		if !done[l] {
-			simulated[l] = maxBlocks
+		ln := &lanes[l]
+		if !ln.done {
+			ln.simulated = maxBlocks
 		}
 		st := &out[l]
-		st.Simulated = simulated[l]
-		st.Blocks = max(0, simulated[l]-1)
+		st.Simulated = ln.simulated
+		st.Blocks = max(0, ln.simulated-1)
 		if nb := float64(st.Blocks); nb > 0 {
-			st.MeanBlockTimeMin = sum[l] / nb
-			st.MaxBlockTimeMin = maxB[l]
-			st.FinalWinningRate, st.FinalHashRateEHs = lastW[l], m.nodaHash(lastS[l], lastW[l])
+			st.MeanBlockTimeMin = ln.sum / nb
+			st.MaxBlockTimeMin = ln.maxB
+			st.FinalWinningRate, st.FinalHashRateEHs = ln.lastW, m.nodaHash(ln.lastS, ln.lastW)
 			if nb > 1 {
-				st.StdBlockTimeMin = math.Sqrt(max(0, (sumSq[l]-sum[l]*sum[l]/nb)/(nb-1)))
+				st.StdBlockTimeMin = math.Sqrt(max(0, (ln.sumSq-ln.sum*ln.sum/nb)/(nb-1)))
 			}
 		}
 	}

@@ -325,14 +325,23 @@ func TestNodaPaperFindings(t *testing.T) {
 // The lanes that interleave DAA-1 runs must return exactly what one run at
 // a time returns, for full and partial batches.
 func TestNodaLanesMatchSingle(t *testing.T) {
-	m := nodaScenario(t, "noda-btc").Noda
-	m.PriceShock = nodaPaperShockUSD // long blocks and large retargets too
-	const paths = 11
-	out := make([]NodaPathStats, paths)
-	nodaPaths(&m, 3, 100, 100+paths, out, nil)
-	for i, got := range out {
-		if want := NodaPath(&m, 3, 100+i); got != want {
-			t.Fatalf("path %d: lanes %+v, one at a time %+v", 100+i, got, want)
+	shocked := nodaScenario(t, "noda-btc").Noda
+	shocked.PriceShock = nodaPaperShockUSD // long blocks and large retargets too
+	// A winning rate ten times too high gives 1-minute blocks, so the runs
+	// stop at length·ubd_param periods before the horizon.
+	capped := nodaScenario(t, "noda-btc").Noda
+	capped.PrevWinningRate, capped.UbdParam, capped.Length = 3e-4, 2, 1500
+	for _, m := range []NodaModel{shocked, capped} {
+		const paths = 11
+		out := make([]NodaPathStats, paths)
+		nodaPaths(&m, 3, 100, 100+paths, out, nil)
+		for i, got := range out {
+			if want := NodaPath(&m, 3, 100+i); got != want {
+				t.Fatalf("path %d: lanes %+v, one at a time %+v", 100+i, got, want)
+			}
+		}
+		if m.UbdParam == 2 && out[0].Simulated != m.Length*m.UbdParam {
+			t.Fatalf("capped run simulated %d blocks, want %d", out[0].Simulated, m.Length*m.UbdParam)
 		}
 	}
 }
