@@ -44,6 +44,7 @@ type Scenario struct {
 	Sales       SalesModel     `yaml:"sales"`
 	Security    SecurityModel  `yaml:"security"`
 	Events      EventsModel    `yaml:"events"`
+	Noda        NodaModel      `yaml:"noda"`
 
 	// bootstrapLogReturns holds the daily log returns read from Price.CSV.
 	bootstrapLogReturns []float64
@@ -233,10 +234,12 @@ type EventsModel struct {
 var builtinFS embed.FS
 
 // BuiltinScenarios lists the names LoadScenario accepts besides a file.
-func BuiltinScenarios() []string { return []string{"default", "bear", "ai-pivot", "exogenous"} }
+func BuiltinScenarios() []string {
+	return []string{"default", "bear", "ai-pivot", "exogenous", "noda-btc", "noda-bch"}
+}
 
-// LoadScenario returns a built-in scenario by name ("default", "bear",
-// "ai-pivot", "exogenous") or reads a YAML file.
+// LoadScenario returns a built-in scenario by name (see BuiltinScenarios)
+// or reads a YAML file.
 func LoadScenario(nameOrPath string) (*Scenario, error) {
 	for _, n := range BuiltinScenarios() {
 		if nameOrPath == n {
@@ -311,7 +314,7 @@ func parseScenario(data []byte, name string) (*Scenario, *yaml.Node, error) {
 	s := defaultScenario()
 	if base := baseOf(&root); base != "" {
 		if !isBuiltin(base) || base == "exogenous" || base == strings.TrimPrefix(name, "builtin:") {
-			return nil, nil, fmt.Errorf("%s: line %d: base: %q is not a built-in economic scenario (want default, bear or ai-pivot)", name, yamlpos.Line(&root, "base"), base)
+			return nil, nil, fmt.Errorf("%s: line %d: base: %q is not a built-in economic or Noda scenario (want default, bear, ai-pivot, noda-btc or noda-bch)", name, yamlpos.Line(&root, "base"), base)
 		}
 		b, err := LoadScenario(base)
 		if err != nil {
@@ -398,8 +401,11 @@ func checkRange(key string, x, lo, hi float64) error {
 const shareTolerance = 1e-6
 
 func (s *Scenario) validate() error {
-	if s.Kind != KindEconomic && s.Kind != KindExogenous {
-		return bad("kind", "unknown kind %q (want economic or exogenous)", s.Kind)
+	if s.Kind != KindEconomic && s.Kind != KindExogenous && s.Kind != KindNoda {
+		return bad("kind", "unknown kind %q (want economic, exogenous or noda)", s.Kind)
+	}
+	if s.Kind == KindNoda {
+		return s.Noda.validate()
 	}
 	if s.HorizonDays < 1 || s.HorizonDays > 36500 {
 		return bad("horizon_days", "must be between 1 and 36500, got %d", s.HorizonDays)

@@ -83,7 +83,8 @@ type Summary struct {
 	// RecoveryUSDPerPHDay is the hashprice level of the recovery event.
 	RecoveryUSDPerPHDay float64
 
-	Exogenous   []exoPath // exogenous scenario, in path order
+	Exogenous   []exoPath       // exogenous scenario, in path order
+	Noda        []NodaPathStats // Noda scenarios, in path order
 	ComputeTime time.Duration
 	Scenario    Scenario // for the report's notes and start state
 
@@ -122,10 +123,6 @@ func Run(ctx context.Context, s *Scenario, o Options, rc RunControl) (*Summary, 
 	if rc.Shards > o.Paths {
 		return nil, fmt.Errorf("%d shards for %d paths: each shard needs at least one path", rc.Shards, o.Paths)
 	}
-	w, err := newWorld(s)
-	if err != nil {
-		return nil, err
-	}
 	from, to := ShardRange(o.Paths, rc.Shard, rc.Shards)
 	sum := &Summary{
 		Version: summaryVersion, ScenarioName: s.Name, ScenarioKind: s.Kind, ScenarioHash: s.hash(),
@@ -135,6 +132,21 @@ func Run(ctx context.Context, s *Scenario, o Options, rc RunControl) (*Summary, 
 	var progress func(int)
 	if rc.Progress != nil {
 		progress = func(done int) { rc.Progress(done, to-from) }
+	}
+	if s.Kind == KindNoda {
+		paths, elapsed, err := runNoda(ctx, s, o, from, to, progress)
+		if err != nil {
+			return nil, err
+		}
+		sum.Noda, sum.ComputeTime = paths, elapsed
+		for _, p := range paths {
+			sum.Blocks += int64(p.Simulated)
+		}
+		return sum, nil
+	}
+	w, err := newWorld(s)
+	if err != nil {
+		return nil, err
 	}
 	if s.Kind == KindExogenous {
 		paths, elapsed, err := runExogenous(ctx, w, o, from, to, progress)
@@ -385,9 +397,10 @@ func MergeSummaries(parts []*Summary) (*Summary, error) {
 	}
 	sorted := append([]*Summary(nil), parts...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Ranges[0][0] < sorted[j].Ranges[0][0] })
-	if first.ScenarioKind == KindExogenous {
+	if first.ScenarioKind == KindExogenous || first.ScenarioKind == KindNoda {
 		for _, p := range sorted {
 			out.Exogenous = append(out.Exogenous, p.Exogenous...)
+			out.Noda = append(out.Noda, p.Noda...)
 			out.Blocks += p.Blocks
 			out.ComputeTime += p.ComputeTime
 		}
@@ -412,6 +425,9 @@ func (s *Summary) options() Options {
 // Report is what `hashfall simulate` prints: the exogenous result, or the
 // economic document with daily bands every stepDays days (and the last day).
 func (s *Summary) Report(stepDays int) any {
+	if s.ScenarioKind == KindNoda {
+		return nodaResult(&s.Scenario, s.options(), s.Noda, s.ComputeTime)
+	}
 	if s.ScenarioKind == KindExogenous {
 		return exogenousResult(&s.Scenario, s.options(), s.Exogenous, s.ComputeTime)
 	}

@@ -48,7 +48,8 @@ func TestVisitPathsMatchesDailyPaths(t *testing.T) {
 }
 
 // The fleet breakeven against a hand computation on a one-cohort fleet:
-// the catalog S21 at $0.05/kWh, PUE 1.1, 2% pool fee.
+// the catalog S21 at $0.05/kWh, PUE 1.1, 2% pool fee (no stranded floor,
+// which would add a second cohort).
 func TestFleetBreakevenOneCohort(t *testing.T) {
 	s, err := ParseScenario([]byte(`base: default
 fleet:
@@ -57,6 +58,7 @@ fleet:
   pue: 1.1
   pool_fee_pct: 2
   ai_eligible_share: 0
+  stranded: {share: 0}
 `), "t", "")
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -24,22 +25,31 @@ type shardWritten struct {
 
 func newSimulateCmd() *cobra.Command {
 	var (
-		scenario, engine, htmlPath, shard, out string
-		paths, horizon, threads, epochs        int
-		seed                                   uint64
-		growth                                 float64
+		scenario, engine, htmlPath, shard, out, replay string
+		paths, horizon, threads, epochs                int
+		seed                                           uint64
+		growth                                         float64
 	)
 	cmd := &cobra.Command{
 		Use:   "simulate --scenario NAME|FILE.yaml [--paths N] [--horizon-days D] [--seed S] [--threads T] [--engine block|fast] [--html FILE]",
 		Short: "Monte Carlo of price → miners → difficulty → hashprice → security",
 		Long: `simulate runs a scenario many times and prints daily quantile bands and
-event probabilities. Built-in scenarios: default, bear, ai-pivot, exogenous.
+event probabilities. Built-in scenarios: default, bear, ai-pivot, exogenous,
+noda-btc, noda-bch.
 The same seed gives the same output whatever --threads is.
 
 The exogenous scenario has no price and no miners: the hashrate grows by
 --growth-pct-per-2w percent every two weeks for --epochs retarget epochs
 (after 100 epochs of burn-in), and the result is compared with the analytic
 mean block time.
+
+noda-btc and noda-bch run the model of Noda, Okumura and Hashimoto (sigmoid
+hash supply, price walk, the paper's DAA-1 and DAA-2 rules, not Bitcoin
+Core's) on the block engine; the fast engine refuses them. --replay FILE
+runs one path of a Noda scenario on a given price grid and Exp(1) draws (a
+CSV with the header price_usd,exp1; row k is the price at k·b_target
+minutes and the draw of block k) and prints every block, to compare with
+another simulator fed the same file.
 
 --shard k/N --out FILE runs the k-th (0-based) of N slices of the paths and
 writes a shard file; "hashfall merge FILES..." prints what one run would.
@@ -77,11 +87,20 @@ A scenario file may start from a built-in and change what it needs, e.g.
 					return usageErrorf("--epochs must be ≥ 1, got %d", s.Exogenous.Epochs)
 				}
 			}
+			if replay != "" {
+				return replayNoda(cmd, s, replay)
+			}
+			if s.Kind == sim.KindNoda && !flags.Changed("engine") {
+				engine = sim.EngineBlock // the only engine that runs the Noda model exactly
+			}
 			if engine != sim.EngineBlock && engine != sim.EngineFast {
 				return usageErrorf("--engine must be block or fast, got %q", engine)
 			}
 			if paths < 1 {
 				return usageErrorf("--paths must be ≥ 1, got %d", paths)
+			}
+			if flags.Changed("horizon-days") && s.Kind == sim.KindNoda {
+				return usageErrorf("--horizon-days does not apply to %s; its horizon is noda.length blocks of noda.b_target_min minutes", s.Name)
 			}
 			if flags.Changed("horizon-days") && s.Kind == sim.KindExogenous {
 				return usageErrorf("--horizon-days does not apply to the exogenous scenario; it runs --epochs epochs")
@@ -135,16 +154,17 @@ A scenario file may start from a built-in and change what it needs, e.g.
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&scenario, "scenario", "", "built-in scenario (default, bear, ai-pivot, exogenous) or a YAML file")
+	f.StringVar(&scenario, "scenario", "", "built-in scenario (default, bear, ai-pivot, exogenous, noda-btc, noda-bch) or a YAML file")
 	f.IntVar(&paths, "paths", 1000, "number of Monte Carlo paths")
 	f.IntVar(&horizon, "horizon-days", 0, "days to simulate (default: the scenario's horizon)")
 	f.Uint64Var(&seed, "seed", 1, "random seed; path i uses the stream PCG(seed, i)")
 	f.IntVar(&threads, "threads", 0, "worker goroutines (0: all CPUs); does not change the result")
-	f.StringVar(&engine, "engine", sim.EngineFast, "block (draw every block) or fast (Poisson counts and order statistics)")
+	f.StringVar(&engine, "engine", sim.EngineFast, "block (draw every block) or fast (Poisson counts and order statistics); Noda scenarios default to block")
 	f.StringVar(&htmlPath, "html", "", "also write fan charts to this HTML file")
 	f.StringVar(&shard, "shard", "", "run slice k/N (0-based k) of the paths; needs --out")
 	f.StringVar(&out, "out", "", "write a mergeable shard file instead of printing")
 	f.Float64Var(&growth, "growth-pct-per-2w", 0, "exogenous scenario: hashrate growth, percent per two weeks")
+	f.StringVar(&replay, "replay", "", "Noda scenarios: run one path on this CSV of prices and Exp(1) draws and print every block")
 	f.IntVar(&epochs, "epochs", 1000, "exogenous scenario: measured retarget epochs after the burn-in")
 	return cmd
 }
@@ -184,4 +204,31 @@ func emitSummary(cmd *cobra.Command, sum *sim.Summary, htmlPath string) error {
 		}
 	}
 	return emit(cmd, sum.Report(step))
+}
+
+// replayNoda runs one path of a Noda scenario on the inputs in path and
+// prints its blocks.
+func replayNoda(cmd *cobra.Command, s *sim.Scenario, path string) error {
+	if s.Kind != sim.KindNoda {
+		return usageErrorf("--replay applies only to the noda scenarios; %s is %s", s.Name, s.Kind)
+	}
+	for _, name := range []string{"paths", "seed", "shard", "out", "html", "horizon-days", "engine"} {
+		if cmd.Flags().Changed(name) {
+			return usageErrorf("--replay runs one path on the given draws; --%s does not apply", name)
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	in, err := sim.ReadNodaInputs(f)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	blocks, _, err := sim.ReplayNoda(&s.Noda, in)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	return emit(cmd, blocks)
 }

@@ -1,0 +1,347 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashfall/hashfall/internal/testbin"
+)
+
+// nodaPeerDir is the peer simulator's folder, a sibling of the worktree.
+const nodaPeerDir = "../../shared/peers/noda-daa"
+
+// nodaPeer returns Debian's python3 and the peer's absolute folder, or
+// skips (fails under CI=true) when either is missing or numpy/pandas do
+// not import.
+func nodaPeer(t testing.TB) (python, dir string) {
+	t.Helper()
+	python = testbin.Need(t, "python3-numpy", "/usr/bin/python3")
+	dir, err := filepath.Abs(nodaPeerDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "simulation_fixed_path.py")); err != nil {
+		testbin.Missing(t, "the Noda peer simulator is not at %s: %v", dir, err)
+	}
+	if out, err := exec.Command(python, "-c", "import numpy, pandas").CombinedOutput(); err != nil {
+		testbin.Missing(t, "%s cannot import numpy and pandas (apt-get install python3-numpy python3-pandas): %s", python, strings.TrimSpace(string(out)))
+	}
+	return python, dir
+}
+
+// runPeer runs testdata/noda_peer.py with args and returns its CSV output
+// (header dropped) as numbers.
+func runPeer(t *testing.T, python, dir string, args ...string) [][]float64 {
+	t.Helper()
+	cmd := exec.Command(python, append([]string{filepath.Join("testdata", "noda_peer.py"), dir}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("peer %v: %v: %s", args, err, stderr.String())
+	}
+	recs, err := csv.NewReader(bytes.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("peer output: %v", err)
+	}
+	rows := make([][]float64, 0, len(recs))
+	for _, rec := range recs[1:] {
+		row := make([]float64, len(rec))
+		for k, cell := range rec {
+			if row[k], err = strconv.ParseFloat(cell, 64); err != nil {
+				t.Fatalf("peer output %q: %v", cell, err)
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func nodaScenario(t testing.TB, name string) *Scenario {
+	t.Helper()
+	s, err := LoadScenario(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// drawNodaInputs draws a price grid of length·ubd_param points (the
+// model's walk) and as many Exp(1) variates, as the peer's
+// generate_prices and generate_exprvs do, from hashfall's own generators.
+func drawNodaInputs(m *NodaModel, seed uint64) NodaInputs {
+	src := rand.NewPCG(seed, 0)
+	norm := rand.New(src)
+	n := m.Length * m.UbdParam
+	in := NodaInputs{PriceGrid: make([]float64, n), Exp: make([]float64, n)}
+	in.PriceGrid[0] = m.InitPrice - m.PriceShock
+	for k := 1; k < n; k++ {
+		p := in.PriceGrid[k-1]
+		in.PriceGrid[k] = p + m.Mu*p*m.BTarget + m.Sigma*math.Sqrt(m.BTarget)*norm.NormFloat64()*p
+	}
+	for i := range in.Exp {
+		in.Exp[i] = expPCG(src)
+	}
+	return in
+}
+
+func writeNodaInputs(t *testing.T, in NodaInputs) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("price_usd,exp1\n")
+	for k := range in.PriceGrid {
+		fmt.Fprintf(&b, "%s,%s\n", strconv.FormatFloat(in.PriceGrid[k], 'g', -1, 64), strconv.FormatFloat(in.Exp[k], 'g', -1, 64))
+	}
+	path := filepath.Join(t.TempDir(), "inputs.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The same price path and Exp(1) draws, read from one file by both
+// simulators, must give the same block times, winning rates, hash rates
+// and prices for every block of a 12,096-block run, under both rules.
+func TestNodaReplayMatchesPeer(t *testing.T) {
+	python, dir := nodaPeer(t)
+	for _, name := range []string{"noda-btc", "noda-bch"} {
+		t.Run(name, func(t *testing.T) {
+			m := nodaScenario(t, name).Noda
+			path := writeNodaInputs(t, drawNodaInputs(&m, 7))
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := ReadNodaInputs(f)
+			f.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			trace, st, err := ReplayNoda(&m, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			peer := runPeer(t, python, dir, "replay", m.Rule, strconv.Itoa(m.Length), path)
+			if len(peer) != len(trace) || len(trace) < 12000 {
+				t.Fatalf("hashfall reports %d blocks, the peer %d (want the same, ≈12,096)", len(trace), len(peer))
+			}
+			worst := 0.0
+			for i, b := range trace {
+				for k, v := range []float64{b.BlockTimeMin, b.WinningRate, b.HashRateEHs, b.PriceUSD} {
+					rel := math.Abs(v-peer[i][k]) / math.Abs(peer[i][k])
+					worst = max(worst, rel)
+					if !(rel <= 1e-9) {
+						t.Fatalf("block %d column %d: hashfall %.17g, peer %.17g (relative %.3g)", i, k, v, peer[i][k], rel)
+					}
+				}
+			}
+			t.Logf("%s: %d blocks, worst relative difference %.3g, mean block time %.4f min", name, len(trace), worst, st.MeanBlockTimeMin)
+		})
+	}
+}
+
+// A replay whose inputs run out must say so instead of inventing numbers.
+func TestNodaReplayShortInputs(t *testing.T) {
+	m := nodaScenario(t, "noda-btc").Noda
+	in := drawNodaInputs(&m, 1)
+	in.Exp = in.Exp[:100]
+	if _, _, err := ReplayNoda(&m, in); err == nil || !strings.Contains(err.Error(), "draw 100") {
+		t.Fatalf("100 draws for a 12,096-block run: err = %v", err)
+	}
+}
+
+func TestReadNodaInputsErrors(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", "line 1"},
+		{"price,exp\n1,1\n", "header"},
+		{"price_usd,exp1\n", "no rows"},
+		{"price_usd,exp1\n1,1\n1,-1\n", "line 3: exp1"},
+		{"price_usd,exp1\nNaN,1\n", "line 2: price_usd"},
+		{"price_usd,exp1\n1,1,1\n", "line 2"},
+	} {
+		_, err := ReadNodaInputs(strings.NewReader(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want it to mention %q", c.in, err, c.want)
+		}
+	}
+}
+
+func FuzzReadNodaInputs(f *testing.F) {
+	f.Add("price_usd,exp1\n5400,0.5\n5401,2\n")
+	f.Add("price_usd,exp1\n1e308,1e-308\n")
+	f.Add("price_usd,exp1\n\"5400\",1\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		in, err := ReadNodaInputs(strings.NewReader(s))
+		if err != nil {
+			return
+		}
+		if len(in.PriceGrid) != len(in.Exp) || len(in.PriceGrid) == 0 {
+			t.Fatalf("%d prices, %d draws", len(in.PriceGrid), len(in.Exp))
+		}
+		for k := range in.Exp {
+			if !(in.PriceGrid[k] > 0) || !(in.Exp[k] > 0) || math.IsInf(in.PriceGrid[k], 0) || math.IsInf(in.Exp[k], 0) {
+				t.Fatalf("row %d: %g, %g", k, in.PriceGrid[k], in.Exp[k])
+			}
+		}
+		m := nodaScenario(t, "noda-btc").Noda
+		m.Length = 20
+		if _, st, err := ReplayNoda(&m, in); err == nil && (math.IsNaN(st.MeanBlockTimeMin) || math.IsInf(st.MeanBlockTimeMin, 0)) {
+			t.Fatalf("replay gave mean block time %g without an error", st.MeanBlockTimeMin)
+		}
+	})
+}
+
+// nodaSamples returns hashfall's per-run mean block time, final winning
+// rate and longest block time over runs paths of m.
+func nodaSamples(m *NodaModel, runs int, seed uint64) [3][]float64 {
+	var out [3][]float64
+	for i := 0; i < runs; i++ {
+		st := NodaPath(m, seed, i)
+		out[0] = append(out[0], st.MeanBlockTimeMin)
+		out[1] = append(out[1], st.FinalWinningRate)
+		out[2] = append(out[2], st.MaxBlockTimeMin)
+	}
+	return out
+}
+
+// nodaDistRuns and nodaDistLength size the in-distribution test: 1,000
+// runs of each simulator, each 1,500 blocks long so that it contains
+// DAA-1's first retarget (942 blocks in) and the peer's 1,000 runs take
+// about 20 s at its ≈100k blocks/s.
+const nodaDistRuns, nodaDistLength = 1000, 1500
+
+// With each simulator's own random numbers (numpy's for the peer, PCG for
+// hashfall), 1,000 runs must give the same distributions of the mean block
+// time, the final winning rate and the longest block interval by a
+// two-sample KS test; the same test must reject hashfall with the sigmoid's
+// centre moved from 1.5 to 1.6 USD/EH, so it has the power to fail.
+func TestNodaPeerDistribution(t *testing.T) {
+	python, dir := nodaPeer(t)
+	m := nodaScenario(t, "noda-btc").Noda
+	m.Length = nodaDistLength
+	rows := runPeer(t, python, dir, "dist", m.Rule, strconv.Itoa(m.Length), strconv.Itoa(nodaDistRuns), "1")
+	if len(rows) != nodaDistRuns {
+		t.Fatalf("peer gave %d runs, want %d", len(rows), nodaDistRuns)
+	}
+	var peer [3][]float64
+	for _, r := range rows {
+		for k := range peer {
+			peer[k] = append(peer[k], r[k])
+		}
+	}
+	names := []string{"mean block time", "final winning rate", "longest block time"}
+	ours := nodaSamples(&m, nodaDistRuns, 1)
+	for k, name := range names {
+		p := ksP(append([]float64(nil), ours[k]...), append([]float64(nil), peer[k]...))
+		t.Logf("same parameters, %s: KS p = %.3g", name, p)
+		if p < 0.01 {
+			t.Errorf("same parameters, %s: KS p = %.3g < 0.01: the simulators disagree", name, p)
+		}
+	}
+	perturbed := m
+	perturbed.HashCenter = 1.6
+	theirs := nodaSamples(&perturbed, nodaDistRuns, 1)
+	minP := 1.0
+	for k, name := range names {
+		p := ksP(append([]float64(nil), theirs[k]...), append([]float64(nil), peer[k]...))
+		t.Logf("hash_center 1.6, %s: KS p = %.3g", name, p)
+		minP = min(minP, p)
+	}
+	if minP > 1e-6 {
+		t.Errorf("hash_center 1.5 → 1.6: smallest KS p = %.3g; the test cannot tell the models apart", minP)
+	}
+}
+
+// nodaOutcome runs name with the changes applied and returns the printed result.
+func nodaOutcome(t *testing.T, name string, paths int, change func(*NodaModel)) NodaResult {
+	t.Helper()
+	s := nodaScenario(t, name)
+	change(&s.Noda)
+	if err := s.validate(); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Run(context.Background(), s, Options{Paths: paths, Engine: EngineBlock, Seed: 5}, RunControl{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum.Report(1).(NodaResult)
+}
+
+// nodaPaperShockUSD takes the start price from 5,400 to 4,200 USD, so that
+// the expected reward S·W·M = 4200·0.00003·12.5 = 1.575 USD/EH is the
+// paper's starting point (1.578 USD/EH at height 551442, the lowest of its
+// pre-simulation data, right above the sigmoid's centre 1.5) while the
+// winning rate still reflects the old price.
+const nodaPaperShockUSD = 1200
+
+// Section 6.3, Table 2 of Noda, Okumura and Hashimoto (5,000 runs from
+// height 551442): DAA-1(2016) mean block time 12.80 min, a block over 120
+// min in 85.0% of runs and over 180 min in 53.4%; DAA-2(144) 10.03 min,
+// 18.4% and 0.2%. hashfall alone must reproduce the finding: after the
+// price shock, Bitcoin's rule lets block times stretch (mean well above 10
+// min, multi-hour blocks in most runs) while BCH's keeps the mean at 10 min
+// and almost never gives a three-hour block. Bitcoin Core's exact rule
+// (btc-core) must not change that conclusion.
+func TestNodaPaperFindings(t *testing.T) {
+	paths := 400
+	if raceEnabled {
+		paths = 100
+	}
+	shock := func(rule string) func(*NodaModel) {
+		return func(m *NodaModel) { m.PriceShock, m.Rule = nodaPaperShockUSD, rule }
+	}
+	btc := nodaOutcome(t, "noda-btc", paths, shock(NodaRuleBTC))
+	bch := nodaOutcome(t, "noda-bch", paths, shock(NodaRuleBCH))
+	core := nodaOutcome(t, "noda-btc", paths, shock(NodaRuleBTCCore))
+	calm := nodaOutcome(t, "noda-btc", paths, func(*NodaModel) {})
+	for _, r := range []NodaResult{btc, bch, core, calm} {
+		t.Logf("%-8s shock %4.0f: mean %.3f min, >120 min %.3f, >180 min %.3f, median longest %.1f min",
+			r.Rule, r.PriceShockUSD, r.MeanBlockTimeMin, r.ShareOver120Min, r.ShareOver180Min, r.MedianMaxBlockTimeMin)
+	}
+	if btc.MeanBlockTimeMin < 11.5 || btc.ShareOver120Min < 0.7 || btc.ShareOver180Min < 0.25 {
+		t.Errorf("DAA-1 after the shock: mean %.3f min, >120 %.3f, >180 %.3f; the paper has 12.80, 0.85, 0.53", btc.MeanBlockTimeMin, btc.ShareOver120Min, btc.ShareOver180Min)
+	}
+	if math.Abs(bch.MeanBlockTimeMin-10.03) > 0.1 || bch.ShareOver120Min > 0.3 || bch.ShareOver180Min > 0.02 {
+		t.Errorf("DAA-2 after the shock: mean %.3f min, >120 %.3f, >180 %.3f; the paper has 10.03, 0.18, 0.002", bch.MeanBlockTimeMin, bch.ShareOver120Min, bch.ShareOver180Min)
+	}
+	if core.MeanBlockTimeMin < btc.MeanBlockTimeMin*0.995 || core.MeanBlockTimeMin > btc.MeanBlockTimeMin*1.02 || core.ShareOver180Min < 0.25 {
+		t.Errorf("Core's exact rule after the shock: mean %.3f min (the model's DAA-1 %.3f), >180 %.3f: the conclusion should not change", core.MeanBlockTimeMin, btc.MeanBlockTimeMin, core.ShareOver180Min)
+	}
+	if btc.MeanBlockTimeMin-calm.MeanBlockTimeMin < 1 {
+		t.Errorf("DAA-1 mean %.3f min after the shock against %.3f without: the shock should drive the instability", btc.MeanBlockTimeMin, calm.MeanBlockTimeMin)
+	}
+}
+
+// The lanes that interleave DAA-1 runs must return exactly what one run at
+// a time returns, for full and partial batches.
+func TestNodaLanesMatchSingle(t *testing.T) {
+	shocked := nodaScenario(t, "noda-btc").Noda
+	shocked.PriceShock = nodaPaperShockUSD // long blocks and large retargets too
+	// A winning rate ten times too high gives 1-minute blocks, so the runs
+	// stop at length·ubd_param periods before the horizon.
+	capped := nodaScenario(t, "noda-btc").Noda
+	capped.PrevWinningRate, capped.UbdParam, capped.Length = 3e-4, 2, 1500
+	for _, m := range []NodaModel{shocked, capped} {
+		const paths = 11
+		out := make([]NodaPathStats, paths)
+		nodaPaths(&m, 3, 100, 100+paths, out, nil)
+		for i, got := range out {
+			if want := NodaPath(&m, 3, 100+i); got != want {
+				t.Fatalf("path %d: lanes %+v, one at a time %+v", 100+i, got, want)
+			}
+		}
+		if m.UbdParam == 2 && out[0].Simulated != m.Length*m.UbdParam {
+			t.Fatalf("capped run simulated %d blocks, want %d", out[0].Simulated, m.Length*m.UbdParam)
+		}
+	}
+}
