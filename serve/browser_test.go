@@ -76,7 +76,7 @@ func checkPage(t *testing.T, p *browsertest.Page, out, name string) {
 // without a reload.
 func TestDashboardInBrowser(t *testing.T) {
 	b := browsertest.Start(t)
-	ln := startLiveNode(t, 300, Config{Token: browserToken, Web: web.Handler(), StaleAfter: time.Hour})
+	ln := startLiveNode(t, 300, Config{Token: browserToken, Web: web.Handler(), StaleAfter: 5 * time.Second})
 	_, tip, err := ln.node.Client.GetBestBlock()
 	if err != nil {
 		t.Fatal(err)
@@ -353,6 +353,24 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Error("the page reloaded to show the new block")
 		}
 		checkNetworkNumbers(t, p, ln.base)
+		p.CheckClean(t)
+	})
+
+	// Last: it stops the node. No new block comes, so no event; the header
+	// still turns amber once serve marks the state stale.
+	t.Run("stale when the node goes away", func(t *testing.T) {
+		p := b.NewPage(t, 390, 844)
+		allowNoPriceHistory(p)
+		p.Open(t, ln.base+"/", "#hashprice-usd")
+		p.WaitJS(t, 20*time.Second, loaded)
+		var amber bool
+		p.Eval(t, `document.getElementById("bar").classList.contains("stale")`, &amber)
+		if amber {
+			t.Fatal("the header is amber while the node answers")
+		}
+		ln.node.TearDown()
+		p.WaitJS(t, 30*time.Second, `document.getElementById("bar").classList.contains("stale") && document.getElementById("staleness").textContent.startsWith("STALE")`)
+		browsertest.CheckNotBlank(t, "network-stale-390", p.Screenshot(t, out, "network-stale-390"))
 		p.CheckClean(t)
 	})
 }
