@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -309,6 +310,18 @@ func TestDashboardInBrowser(t *testing.T) {
 				t.Errorf("CSV row %v, API %s %v", rows[i+1], h.Day, h.HashrateHs)
 			}
 		}
+		// Hover read-out: the mouse over the plot puts that day's value in
+		// the legend.
+		legend := `document.querySelector("#chart-hashrate .u-legend .u-series:nth-child(2) .u-value").textContent`
+		var before string
+		p.Eval(t, legend, &before)
+		if before != "–" {
+			t.Errorf("legend shows %q before any hover", before)
+		}
+		var box struct{ X, Y float64 }
+		p.Eval(t, `(() => { const r = document.querySelector("#chart-hashrate .u-over").getBoundingClientRect(); return {X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`, &box)
+		p.Run(t, 5*time.Second, chromedp.MouseEvent(input.MouseMoved, box.X, box.Y))
+		p.WaitJS(t, 5*time.Second, legend+` !== "–"`)
 		p.Run(t, 10*time.Second, chromedp.Click(`#chart-hashrate button[aria-label$="PNG"]`, chromedp.ByQuery))
 		img, err := png.Decode(bytes.NewReader(browsertest.WaitFile(t, dir, "chart-hashrate.png", 10*time.Second)))
 		if err != nil {
