@@ -476,9 +476,14 @@ func machineRows(t *testing.T, p *browsertest.Page) map[string]machineRow {
 		Power, Profit, Shutdown float64
 		Under                   bool
 	}
-	p.Eval(t, `[...document.querySelectorAll("#machines-table tbody tr")].map(tr => ({
-		Model: tr.cells[0].textContent, Power: +tr.cells[4].dataset.value, Profit: +tr.cells[5].dataset.value,
-		Shutdown: +tr.cells[7].dataset.value, Under: tr.classList.contains("underwater")}))`, &rows)
+	// Cells by their column's data-key, whatever the column order.
+	p.Eval(t, `(() => {
+		const col = Object.fromEntries([...document.querySelectorAll("#machines-table thead th")].map((th, i) => [th.dataset.key, i]));
+		return [...document.querySelectorAll("#machines-table tbody tr")].map(tr => ({
+			Model: tr.cells[col.model].textContent, Power: +tr.cells[col.power_usd_day].dataset.value,
+			Profit: +tr.cells[col.profit_usd_day].dataset.value, Shutdown: +tr.cells[col.shutdown_price_usd].dataset.value,
+			Under: tr.classList.contains("underwater")}));
+	})()`, &rows)
 	out := map[string]machineRow{}
 	for _, r := range rows {
 		out[r.Model] = machineRow{r.Power, r.Profit, r.Shutdown, r.Under}
