@@ -129,6 +129,7 @@ func TestDashboardInBrowser(t *testing.T) {
 					if s := p.Text(t, "#history-msg"); !strings.Contains(s, "hashprice history") {
 						t.Errorf("the page does not say why the hashprice chart is missing: %q", s)
 					}
+					checkHashrateSeries(t, p, ln.base)
 					checkNetworkNumbers(t, p, ln.base)
 				case "machines":
 					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0 && document.querySelector("canvas")`)
@@ -453,6 +454,31 @@ func checkNetworkNumbers(t *testing.T, p *browsertest.Page, base string) {
 	shown, err := strconv.ParseFloat(strings.NewReplacer("$", "", ",", "", " /PH/day", "").Replace(s), 64)
 	if err != nil || math.Abs(shown-hp.USD) > 0.005*math.Abs(hp.USD) {
 		t.Errorf("hashprice shown as %q, API %v", s, hp.USD)
+	}
+}
+
+// checkHashrateSeries: the hashrate chart draws the 95% band and Core's
+// estimator exactly when the history endpoint carries them.
+func checkHashrateSeries(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	var h struct {
+		History []map[string]any `json:"history"`
+	}
+	apiJSON(t, base+"/api/v1/hashrate/history?interval=day", &h)
+	if len(h.History) == 0 {
+		t.Fatal("no hashrate history")
+	}
+	want := 2 // x and the unbiased estimate
+	if _, ok := h.History[0]["ci_low_hs"]; ok {
+		want += 2
+	}
+	if _, ok := h.History[0]["getnetworkhashps_hs"]; ok {
+		want++
+	}
+	var got int
+	p.Eval(t, `hf.charts["chart-hashrate"].u.series.length`, &got)
+	if got != want {
+		t.Errorf("hashrate chart has %d series, the API's fields call for %d", got, want)
 	}
 }
 
