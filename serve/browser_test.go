@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -76,7 +77,7 @@ func checkPage(t *testing.T, p *browsertest.Page, out, name string) {
 // without a reload.
 func TestDashboardInBrowser(t *testing.T) {
 	b := browsertest.Start(t)
-	ln := startLiveNode(t, 300, Config{Token: browserToken, Web: web.Handler(), StaleAfter: time.Hour})
+	ln := startLiveNode(t, 300, Config{Token: browserToken, Web: web.Handler(), StaleAfter: 5 * time.Second})
 	_, tip, err := ln.node.Client.GetBestBlock()
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +129,7 @@ func TestDashboardInBrowser(t *testing.T) {
 					if s := p.Text(t, "#history-msg"); !strings.Contains(s, "hashprice history") {
 						t.Errorf("the page does not say why the hashprice chart is missing: %q", s)
 					}
+					checkHashrateSeries(t, p, ln.base)
 					checkNetworkNumbers(t, p, ln.base)
 				case "machines":
 					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0 && document.querySelector("canvas")`)
@@ -309,6 +311,18 @@ func TestDashboardInBrowser(t *testing.T) {
 				t.Errorf("CSV row %v, API %s %v", rows[i+1], h.Day, h.HashrateHs)
 			}
 		}
+		// Hover read-out: the mouse over the plot puts that day's value in
+		// the legend.
+		legend := `document.querySelector("#chart-hashrate .u-legend .u-series:nth-child(2) .u-value").textContent`
+		var before string
+		p.Eval(t, legend, &before)
+		if before != "–" {
+			t.Errorf("legend shows %q before any hover", before)
+		}
+		var box struct{ X, Y float64 }
+		p.Eval(t, `(() => { const r = document.querySelector("#chart-hashrate .u-over").getBoundingClientRect(); return {X: r.left + r.width / 2, Y: r.top + r.height / 2}; })()`, &box)
+		p.Run(t, 5*time.Second, chromedp.MouseEvent(input.MouseMoved, box.X, box.Y))
+		p.WaitJS(t, 5*time.Second, legend+` !== "–"`)
 		p.Run(t, 10*time.Second, chromedp.Click(`#chart-hashrate button[aria-label$="PNG"]`, chromedp.ByQuery))
 		img, err := png.Decode(bytes.NewReader(browsertest.WaitFile(t, dir, "chart-hashrate.png", 10*time.Second)))
 		if err != nil {
@@ -353,6 +367,24 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Error("the page reloaded to show the new block")
 		}
 		checkNetworkNumbers(t, p, ln.base)
+		p.CheckClean(t)
+	})
+
+	// Last: it stops the node. No new block comes, so no event; the header
+	// still turns amber once serve marks the state stale.
+	t.Run("stale when the node goes away", func(t *testing.T) {
+		p := b.NewPage(t, 390, 844)
+		allowNoPriceHistory(p)
+		p.Open(t, ln.base+"/", "#hashprice-usd")
+		p.WaitJS(t, 20*time.Second, loaded)
+		var amber bool
+		p.Eval(t, `document.getElementById("bar").classList.contains("stale")`, &amber)
+		if amber {
+			t.Fatal("the header is amber while the node answers")
+		}
+		ln.node.TearDown()
+		p.WaitJS(t, 30*time.Second, `document.getElementById("bar").classList.contains("stale") && document.getElementById("staleness").textContent.startsWith("STALE")`)
+		browsertest.CheckNotBlank(t, "network-stale-390", p.Screenshot(t, out, "network-stale-390"))
 		p.CheckClean(t)
 	})
 }
@@ -425,6 +457,31 @@ func checkNetworkNumbers(t *testing.T, p *browsertest.Page, base string) {
 	}
 }
 
+// checkHashrateSeries: the hashrate chart draws the 95% band and Core's
+// estimator exactly when the history endpoint carries them.
+func checkHashrateSeries(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	var h struct {
+		History []map[string]any `json:"history"`
+	}
+	apiJSON(t, base+"/api/v1/hashrate/history?interval=day", &h)
+	if len(h.History) == 0 {
+		t.Fatal("no hashrate history")
+	}
+	want := 2 // x and the unbiased estimate
+	if _, ok := h.History[0]["ci_low_hs"]; ok {
+		want += 2
+	}
+	if _, ok := h.History[0]["getnetworkhashps_hs"]; ok {
+		want++
+	}
+	var got int
+	p.Eval(t, `hf.charts["chart-hashrate"].u.series.length`, &got)
+	if got != want {
+		t.Errorf("hashrate chart has %d series, the API's fields call for %d", got, want)
+	}
+}
+
 func poolsNakamoto(t *testing.T, base string) float64 {
 	var p struct {
 		N float64 `json:"nakamoto_coefficient"`
@@ -445,9 +502,14 @@ func machineRows(t *testing.T, p *browsertest.Page) map[string]machineRow {
 		Power, Profit, Shutdown float64
 		Under                   bool
 	}
-	p.Eval(t, `[...document.querySelectorAll("#machines-table tbody tr")].map(tr => ({
-		Model: tr.cells[0].textContent, Power: +tr.cells[4].dataset.value, Profit: +tr.cells[5].dataset.value,
-		Shutdown: +tr.cells[7].dataset.value, Under: tr.classList.contains("underwater")}))`, &rows)
+	// Cells by their column's data-key, whatever the column order.
+	p.Eval(t, `(() => {
+		const col = Object.fromEntries([...document.querySelectorAll("#machines-table thead th")].map((th, i) => [th.dataset.key, i]));
+		return [...document.querySelectorAll("#machines-table tbody tr")].map(tr => ({
+			Model: tr.cells[col.model].textContent, Power: +tr.cells[col.power_usd_day].dataset.value,
+			Profit: +tr.cells[col.profit_usd_day].dataset.value, Shutdown: +tr.cells[col.shutdown_price_usd].dataset.value,
+			Under: tr.classList.contains("underwater")}));
+	})()`, &rows)
 	out := map[string]machineRow{}
 	for _, r := range rows {
 		out[r.Model] = machineRow{r.Power, r.Profit, r.Shutdown, r.Under}

@@ -72,7 +72,7 @@ func Start(t testing.TB) *Browser {
 
 // Page is one tab, with what it has logged and failed to load.
 type Page struct {
-	t      testing.TB
+	// Ctx is the tab's chromedp context, for actions the helpers lack.
 	Ctx    context.Context
 	Width  int
 	Height int
@@ -90,7 +90,7 @@ func (b *Browser) NewPage(t testing.TB, width, height int) *Page {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(b.ctx)
 	t.Cleanup(cancel)
-	p := &Page{t: t, Ctx: ctx, Width: width, Height: height, requests: map[network.RequestID]string{}}
+	p := &Page{Ctx: ctx, Width: width, Height: height, requests: map[network.RequestID]string{}}
 	p.Allow(`/favicon\.ico$`) // the browser asks for it whether the page links one or not
 	chromedp.ListenTarget(ctx, p.listen)
 	if err := chromedp.Run(ctx, network.Enable(), runtime.Enable(),

@@ -91,6 +91,21 @@
   }
   setInterval(showStale, 5000);
 
+  // metaPollMs is how often the header asks serve whether its state is
+  // still confirmed: when the node goes silent no block event comes, yet
+  // the header must turn amber. /readyz carries the meta fields only.
+  hf.metaPollMs = 10000;
+  async function pollMeta() {
+    try {
+      const r = await fetch("/readyz", { headers: { Accept: "application/json" } });
+      const m = await r.json();
+      if (m && m.as_of) hf.setMeta(m);
+    } catch (e) {
+      document.getElementById("bar").classList.add("stale");
+      document.getElementById("staleness").textContent = "serve unreachable";
+    }
+  }
+
   // start runs refresh now and again on every new state serve announces.
   hf.start = function (refresh) {
     let running = null, again = false;
@@ -116,6 +131,7 @@
       es.onopen = () => dot.classList.add("on");
       es.onerror = () => dot.classList.remove("on");
       window.addEventListener("pagehide", () => es.close());
+      setInterval(pollMeta, hf.metaPollMs);
     };
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", go); else go();
     hf.refresh = run;

@@ -73,11 +73,12 @@
     document.querySelectorAll("#machines-table th").forEach((th) => {
       if (th.dataset.key === sortKey) th.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending"); else th.removeAttribute("aria-sort");
     });
+    // Columns in the header's order; the ones a phone shows without
+    // scrolling (model, profit, shutdown price) come first.
     hf.fillTable(document.getElementById("machines-table"), sorted, (r) => [
-      [r.model], [f.num(r.j_per_th, 1), r.j_per_th], [f.num(r.th_s, 0), r.th_s],
-      [f.usd(r.revenue_usd_day), r.revenue_usd_day], [f.usd(r.power_usd_day), r.power_usd_day],
-      [f.usd(r.profit_usd_day), r.profit_usd_day], [f.num(r.cost_ratio, 3), r.cost_ratio],
-      [f.usd(r.shutdown_price_usd, 0), r.shutdown_price_usd], [f.usd(r.breakeven_power_usd_kwh, 4), r.breakeven_power_usd_kwh],
+      [r.model], [f.usd(r.profit_usd_day), r.profit_usd_day], [f.usd(r.shutdown_price_usd, 0), r.shutdown_price_usd],
+      [f.num(r.cost_ratio, 3), r.cost_ratio], [f.usd(r.revenue_usd_day), r.revenue_usd_day], [f.usd(r.power_usd_day), r.power_usd_day],
+      [f.usd(r.breakeven_power_usd_kwh, 4), r.breakeven_power_usd_kwh], [f.num(r.j_per_th, 1), r.j_per_th], [f.num(r.th_s, 0), r.th_s],
     ], (r) => (r.profit_usd_day < 0 ? "underwater" : ""));
   }
 
@@ -87,9 +88,18 @@
     hf.chart("chart-shutdown", {
       title: "Shutdown price against efficiency", x: { label: "efficiency (J/TH)" },
       y: { label: "BTC price (USD)", fmt: (v) => f.usd(v, 0), tick: (v) => "$" + f.num(v / 1000, 0) + "k" },
-      series: [{ label: "shutdown price", points: true }, { label: "today's price", color: c.bad, width: 1.5, dash: [6, 4] }],
-      csv: ["j_per_th", "shutdown_price_usd", "price_usd"],
-    }, [pts.map((r) => r.j_per_th), pts.map((r) => r.shutdown_price_usd), pts.map(() => m.price_usd)]);
+      series: [
+        { label: "shutdown price, profitable", points: true },
+        { label: "shutdown price, underwater", points: true, color: c.bad },
+        { label: "today's price", color: c.s2, width: 1.5, dash: [6, 4] },
+      ],
+      csv: ["j_per_th", "shutdown_price_usd_profitable", "shutdown_price_usd_underwater", "price_usd"],
+    }, [
+      pts.map((r) => r.j_per_th),
+      pts.map((r) => (r.profit_usd_day < 0 ? null : r.shutdown_price_usd)),
+      pts.map((r) => (r.profit_usd_day < 0 ? r.shutdown_price_usd : null)),
+      pts.map(() => m.price_usd),
+    ]);
   }
 
   hf.start(refresh);

@@ -38,6 +38,8 @@
   }
 
   function retarget(nr) {
+    const table = document.getElementById("retarget-table");
+    table.parentElement.hidden = !!nr.error;
     if (nr.error) {
       hf.put("retarget-change", null);
       hf.msg("retarget-msg", nr.error);
@@ -47,7 +49,7 @@
     hf.put("retarget-change", nr.change_p50_pct, f.pct(nr.change_p50_pct));
     hf.put("retarget-date", nr.date_p50, f.date(nr.date_p50) + " UTC");
     hf.put("retarget-range", nr.change_p5_pct, f.pct(nr.change_p5_pct) + " to " + f.pct(nr.change_p95_pct));
-    hf.fillTable(document.getElementById("retarget-table"), [
+    hf.fillTable(table, [
       ["p5", nr.change_p5_pct, nr.date_p95],
       ["p50", nr.change_p50_pct, nr.date_p50],
       ["p95", nr.change_p95_pct, nr.date_p5],
