@@ -131,10 +131,10 @@ func TestParseFleetHourlyCSV(t *testing.T) {
 
 func TestParseHourlyPricesErrors(t *testing.T) {
 	cases := map[string]string{
-		"2026-01-01 00:00,30\n2026-01-01 00:00,31\n":                                    "line 2: duplicate hour",
-		"# synthetic\ntimestamp,usd_per_mwh\n2026-01-01 00:00,30\n2026-01-01 03:00,1\n": "line 4: gap of 2 hours",
+		"2026-01-01 00:00,30\n2026-01-01 00:00,31\n":                                    "line 2: duplicate interval",
+		"# synthetic\ntimestamp,usd_per_mwh\n2026-01-01 00:00,30\n2026-01-01 03:00,1\n": "line 4: gap of 2 intervals",
 		"2026-01-01 01:00,30\n2026-01-01 00:00,31\n":                                    "line 2: 2026-01-01T00:00:00Z is before",
-		"2026-01-01 00:30,30\n":                                                         "line 1: 2026-01-01 00:30 is not on the hour",
+		"2026-01-01 00:30,30\n":                                                         "line 1: 2026-01-01T00:30:00Z is not on the hour",
 		"2026-01-01 00:00,abc\n":                                                        "line 1: price",
 		"2026-01-01 00:00,30,4\n":                                                       "line 1: want 2 fields",
 		"":                                                                              "no price rows",
