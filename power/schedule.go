@@ -9,7 +9,7 @@ import (
 // OperatingPoint is one power target a machine's firmware offers.
 type OperatingPoint struct {
 	Name        string  `json:"name" yaml:"name"`
-	PowerW      float64 `json:"power_w" yaml:"power_w"`             // wall power per machine, W
+	PowerW      float64 `json:"power_w" yaml:"power_w"`           // wall power per machine, W
 	HashrateTHs float64 `json:"hashrate_ths" yaml:"hashrate_ths"` // per machine, TH/s
 }
 
