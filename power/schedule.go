@@ -3,7 +3,9 @@ package power
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // OperatingPoint is one power target a machine's firmware offers.
@@ -159,6 +161,11 @@ type states struct {
 	// settled[s] marks the states the class may start in: off or on long
 	// enough that any move is allowed.
 	settled []bool
+	// group[s] indexes groups, the distinct predecessor lists: every point
+	// at the same time-on shares one, so without a ramp check the best
+	// predecessor is found once per group, not once per state.
+	group  []int
+	groups [][]int
 }
 
 func stateSpace(c Class) states {
@@ -209,6 +216,18 @@ func stateSpace(c Class) states {
 			}
 		}
 	}
+	seen := map[string]int{}
+	st.group = make([]int, n)
+	for s, p := range st.preds {
+		key := fmt.Sprint(p)
+		g, ok := seen[key]
+		if !ok {
+			g = len(st.groups)
+			seen[key] = g
+			st.groups = append(st.groups, p)
+		}
+		st.group[s] = g
+	}
 	return st
 }
 
@@ -233,9 +252,28 @@ func solveClass(c Class, st states, k classCoef, m *Market, dtH float64, ok ramp
 			vprev[s] = val[st.point[s]+1]
 		}
 	}
+	gbest, garg := make([]float64, len(st.groups)), make([]uint8, len(st.groups))
 	for i := 1; i < T; i++ {
 		k.values(val, c, m, i, dtH)
 		row := back[i*S : (i+1)*S]
+		if ok == nil {
+			for g, preds := range st.groups {
+				best, arg := negInf, 0
+				for _, p := range preds {
+					if vprev[p] > best {
+						best, arg = vprev[p], p
+					}
+				}
+				gbest[g], garg[g] = best, uint8(arg)
+			}
+			for s := 0; s < S; s++ {
+				g := st.group[s]
+				vcur[s] = gbest[g] + val[st.point[s]+1]
+				row[s] = garg[g]
+			}
+			vprev, vcur = vcur, vprev
+			continue
+		}
 		for s := 0; s < S; s++ {
 			best, arg := negInf, 0
 			for _, p := range st.preds[s] {
@@ -316,11 +354,30 @@ func Optimise(classes []Class, m *Market) (Schedule, error) {
 		coefs[k] = coefOf(c, dtH)
 		maxS = max(maxS, len(sts[k].point))
 	}
-	back := make([]uint8, T*maxS)
 	sch := Schedule{Points: make([][]int, len(classes)), Method: "independent", Exact: true}
-	for k, c := range classes {
-		sch.Points[k] = make([]int, T)
-		sch.ProfitUSD += solveClass(c, sts[k], coefs[k], m, dtH, nil, sch.Points[k], back)
+	// Without the ramp the classes are independent: solve them on all
+	// cores, each worker with its own back-pointer table.
+	profits := make([]float64, len(classes))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(classes)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			back := make([]uint8, T*maxS)
+			for k := range next {
+				sch.Points[k] = make([]int, T)
+				profits[k] = solveClass(classes[k], sts[k], coefs[k], m, dtH, nil, sch.Points[k], back)
+			}
+		}()
+	}
+	for k := range classes {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	for _, p := range profits {
+		sch.ProfitUSD += p
 	}
 	sch.UpperBoundUSD = sch.ProfitUSD
 	if m.RampMWPerInterval == 0 || rampOK(classes, sch.Points, m.RampMWPerInterval) {
@@ -330,7 +387,7 @@ func Optimise(classes []Class, m *Market) (Schedule, error) {
 		joint.UpperBoundUSD = sch.UpperBoundUSD
 		return joint, nil
 	}
-	mo := meritOrder(classes, sts, coefs, m, dtH, back)
+	mo := meritOrder(classes, sts, coefs, m, dtH, make([]uint8, T*maxS))
 	mo.UpperBoundUSD = sch.UpperBoundUSD
 	flat := flatOut(classes, T)
 	if fp := Profit(classes, m, flat); fp > mo.ProfitUSD {
