@@ -1,6 +1,12 @@
 package power
 
-import "math"
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"strconv"
+	"time"
+)
 
 // PointResult is one class at one operating point (or "off") over the
 // schedule. Credits are those earned in the intervals spent at this
@@ -127,4 +133,34 @@ func Total(cls []ClassResult) SiteTotal {
 		t.SavingsUSD += c.SavingsUSD
 	}
 	return t
+}
+
+// WriteScheduleCSV writes the schedule as one table: a row per interval
+// with its UTC start, price, the site's facility draw and, per class, the
+// operating point chosen ("off" when off).
+func WriteScheduleCSV(w io.Writer, classes []Class, m *Market, sch Schedule) error {
+	cw := csv.NewWriter(w)
+	row := []string{"interval_start_utc", "price_usd_per_mwh", "site_mw"}
+	for _, c := range classes {
+		row = append(row, c.Name)
+	}
+	if err := cw.Write(row); err != nil {
+		return err
+	}
+	for i, p := range m.Prices.USDPerMWh {
+		row = row[:0]
+		row = append(row, m.Prices.At(i).Format(time.RFC3339), strconv.FormatFloat(p, 'f', -1, 64), strconv.FormatFloat(siteMW(classes, sch.Points, i), 'f', 4, 64))
+		for k, c := range classes {
+			name := "off"
+			if j := sch.Points[k][i]; j >= 0 {
+				name = c.Points[j].Name
+			}
+			row = append(row, name)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -35,7 +35,7 @@ func TestSavingsNeverNegative(t *testing.T) {
 func TestReportByHand(t *testing.T) {
 	// 1000 machines × 100 TH/s = 100 PH/s at $48/PH/day, no fee: $200/h.
 	// 1000 × 3000 W = 3 MW. Strike = 200/3 = 66.67 $/MWh.
-	c := Class{Name: "s19", Count: 1000, HashpriceUSDPerPHDay: 48, Points: []OperatingPoint{{"nameplate", 3000, 100}}}
+	c := Class{Name: "s19", Count: 1000, HashpriceUSDPerPHDay: 48, Points: []OperatingPoint{{"nameplate", 3000, 100, ""}}}
 	m := &Market{Prices: Series{Start: time.Date(2024, 7, 1, 20, 0, 0, 0, time.UTC), Step: time.Hour, USDPerMWh: []float64{30, 100, 60, 60}},
 		PeakProbability:          []float64{0, 0, 0.1, 0},
 		TransmissionUSDPerKWYear: 50,
@@ -68,7 +68,7 @@ func TestReportByHand(t *testing.T) {
 func TestOperatingPointChoice(t *testing.T) {
 	// Eco is cheaper per TH: at a high price eco beats normal and off.
 	c := Class{Name: "x", Count: 1, HashpriceUSDPerPHDay: 24000, FlatOut: 1,
-		Points: []OperatingPoint{{"eco", 1000, 50}, {"normal", 2000, 80}, {"turbo", 3000, 100}}}
+		Points: []OperatingPoint{{"eco", 1000, 50, ""}, {"normal", 2000, 80, ""}, {"turbo", 3000, 100, ""}}}
 	// Per hour: eco earns $50, 1 kW; normal $80, 2 kW; turbo $100, 3 kW.
 	// At $10,000/MWh: eco 50−10=40, normal 80−20=60, turbo 100−30=70 → turbo.
 	// At $25,000/MWh: eco 25, normal 30, turbo 25 → normal. At $40,000: eco 10, normal 0, turbo −20 → eco. At $60,000 → off.
@@ -155,7 +155,7 @@ func benchInstance(T, K int, minOn int) ([]Class, *Market) {
 	classes := make([]Class, K)
 	for k := range classes {
 		classes[k] = Class{Name: "c", Count: 100 + k, HashpriceUSDPerPHDay: 40 + float64(k)/5, FlatOut: 1, MinOnIntervals: minOn, MinOffIntervals: minOn,
-			Points: []OperatingPoint{{"eco", 2600, 80 + float64(k)}, {"normal", 3250, 100 + float64(k)}, {"turbo", 4000, 115 + float64(k)}}}
+			Points: []OperatingPoint{{"eco", 2600, 80 + float64(k), ""}, {"normal", 3250, 100 + float64(k), ""}, {"turbo", 4000, 115 + float64(k), ""}}}
 	}
 	m := &Market{Prices: Series{Start: time.Date(2024, 1, 1, 6, 0, 0, 0, time.UTC), Step: 15 * time.Minute, USDPerMWh: prices}}
 	m.PeakProbability = FourCPRule(m.Prices)

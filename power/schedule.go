@@ -13,6 +13,8 @@ type OperatingPoint struct {
 	Name        string  `json:"name" yaml:"name"`
 	PowerW      float64 `json:"power_w" yaml:"power_w"`           // wall power per machine, W
 	HashrateTHs float64 `json:"hashrate_ths" yaml:"hashrate_ths"` // per machine, TH/s
+	// Source cites where the figures come from; empty means ASSUMED.
+	Source string `json:"source,omitempty" yaml:"source"`
 }
 
 // Class is Count identical machines scheduled together.

@@ -77,9 +77,9 @@ func randomInstance(rng *rand.Rand, T int) ([]Class, *Market) {
 		}
 	}
 	a := Class{Name: "a", Count: 1000, PUE: 1.1, HashpriceUSDPerPHDay: 45 + 10*rng.Float64(), PoolFeePct: 2,
-		Points: []OperatingPoint{{"eco", 2500, 160}, {"normal", 3500, 200}}, FlatOut: 1,
+		Points: []OperatingPoint{{"eco", 2500, 160, ""}, {"normal", 3500, 200, ""}}, FlatOut: 1,
 		MinOnIntervals: 1 + rng.IntN(3), MinOffIntervals: 1 + rng.IntN(3), HostingUSDPerMWh: 5 * rng.Float64(), CreditUSDPerMWh: 3 * rng.Float64()}
-	b := Class{Name: "b", Count: 500, HashpriceUSDPerPHDay: 45, Points: []OperatingPoint{{"nameplate", 3250, 100}},
+	b := Class{Name: "b", Count: 500, HashpriceUSDPerPHDay: 45, Points: []OperatingPoint{{"nameplate", 3250, 100, ""}},
 		MinOnIntervals: 1 + rng.IntN(3), MinOffIntervals: 1 + rng.IntN(3)}
 	m := &Market{Prices: Series{Start: time.Unix(0, 0).UTC(), Step: 15 * time.Minute, USDPerMWh: prices},
 		PeakProbability: peak, TransmissionUSDPerKWYear: 60, DemandResponseUSDPerMWh: dr}

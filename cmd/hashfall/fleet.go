@@ -27,7 +27,7 @@ func newFleetCmd() *cobra.Command {
 examples/fleet.yaml) and plans what to run, curtail, sell and convert.
 Network flags default to the February 2026 snapshot of the seed articles.`,
 	}
-	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd(), newFleetPivotCmd(), newFleetRundownCmd())
+	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd(), newFleetPivotCmd(), newFleetRundownCmd(), newFleetScheduleCmd())
 	return cmd
 }
 
