@@ -69,7 +69,7 @@ func Decide(classes []Class, in LiveInputs, now time.Time) ([]Decision, error) {
 	// The current interval on the series' grid, even outside it.
 	cur := int((now.Sub(in.Prices.Start)) / in.Prices.Step)
 	if now.Before(in.Prices.Start) {
-		cur = -int((in.Prices.Start.Sub(now)+in.Prices.Step-1)/in.Prices.Step)
+		cur = -int((in.Prices.Start.Sub(now) + in.Prices.Step - 1) / in.Prices.Step)
 	}
 	n := len(in.Prices.USDPerMWh)
 	var plan [][]int

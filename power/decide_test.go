@@ -19,7 +19,7 @@ func TestDecideSimulatedClock(t *testing.T) {
 	seenIDs := map[string]string{}
 	for tick := 0; tick < 10; tick++ {
 		now := start.Add(time.Duration(tick)*step + time.Minute) // just after the boundary
-		published := min(tick, stopsAt) + 1                     // intervals the feed has published
+		published := min(tick, stopsAt) + 1                      // intervals the feed has published
 		in.Prices = Series{Start: start, Step: step, USDPerMWh: all[:published]}
 		in.PriceAsOf = start.Add(time.Duration(min(tick, stopsAt)) * step)
 		in.HashpriceAsOf = now.Add(-time.Minute)
