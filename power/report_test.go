@@ -194,3 +194,18 @@ func BenchmarkFloorYear(b *testing.B) {
 		sink = s
 	}
 }
+
+// BenchmarkOptimiseYearRamp is the year with a site ramp limit that binds
+// (the merit-order path).
+func BenchmarkOptimiseYearRamp(b *testing.B) {
+	classes, m := benchInstance(35040, 50, 1)
+	m.RampMWPerInterval = 2
+	var s Schedule
+	for b.Loop() {
+		var err error
+		if s, err = Optimise(classes, m); err != nil || s.Method != "merit-order" {
+			b.Fatal(err, s.Method)
+		}
+	}
+	b.ReportMetric(100*(s.UpperBoundUSD-s.ProfitUSD)/s.UpperBoundUSD, "gap_to_bound_%")
+}
