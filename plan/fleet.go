@@ -346,7 +346,12 @@ func (f *Fleet) validate(pos positions, cat *hardware.Catalog, open func(string)
 			return pos.errorf("machines[%d]: at most 8 operating_points, got %d", i, len(g.OperatingPoints))(at("operating_points")...)
 		}
 		site := f.Sites[si]
-		loadMW[si] += float64(g.Count) * m.PowerW * site.PUEOrOne() / 1e6
+		// The site must hold the group at its most power-hungry point.
+		peakW := m.PowerW
+		for _, op := range g.OperatingPoints {
+			peakW = math.Max(peakW, op.PowerW)
+		}
+		loadMW[si] += float64(g.Count) * peakW * site.PUEOrOne() / 1e6
 		if loadMW[si] > site.CapacityMW*(1+1e-9) {
 			return pos.errorf("site %q over capacity: machines draw %.2f MW with PUE, capacity is %g MW", site.Name, loadMW[si], site.CapacityMW)(at("count")...)
 		}

@@ -235,3 +235,27 @@ func TestExampleFleetLoads(t *testing.T) {
 		t.Errorf("example fleet parsed to %+v", f.Sites)
 	}
 }
+
+func TestOperatingPointsCapacity(t *testing.T) {
+	doc := `sites:
+  - name: s
+    capacity_mw: 0.35
+    tariff: {flat_usd_per_kwh: 0.05}
+machines:
+  - model: S21
+    count: 100
+    site: s
+    operating_points:
+      - {name: normal, power_w: 3500, hashrate_ths: 200}
+      - {name: turbo, power_w: 4100, hashrate_ths: 225}
+`
+	// Nameplate 100 × 3500 W = 0.35 MW fits; turbo 0.41 MW does not.
+	_, err := ParseFleet([]byte(doc), testCatalog, nil)
+	if err == nil || !strings.Contains(err.Error(), "over capacity: machines draw 0.41 MW") {
+		t.Errorf("turbo over capacity: %v", err)
+	}
+	_, err = ParseFleet([]byte(strings.Replace(doc, "power_w: 4100", "power_w: -1", 1)), testCatalog, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "line 11:") || !strings.Contains(err.Error(), "operating_points[1]") {
+		t.Errorf("bad point: %v", err)
+	}
+}
