@@ -90,6 +90,13 @@ timestamp,usd_per_mwh CSV at a fixed step in --tz.`,
 		},
 	}
 	in.add(cmd)
+	sf.add(cmd)
+	cmd.Flags().StringVar(&sf.scheduleOut, "schedule-out", "", "write the interval-by-interval schedule to this CSV file")
+	return cmd
+}
+
+// add registers the price-market flags (shared with fleet pivot).
+func (sf *scheduleFlags) add(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.StringVar(&sf.prices, "prices", "", "price file (required)")
 	fl.StringVar(&sf.format, "price-format", "csv", "price file format: ercot-rt, ercot-dam or csv")
@@ -103,8 +110,6 @@ timestamp,usd_per_mwh CSV at a fixed step in --tz.`,
 	fl.Float64Var(&sf.ramp, "ramp-mw-per-interval", 0, "site ramp limit, MW change per interval (0 = none)")
 	fl.IntVar(&sf.minOn, "min-on", 1, "minimum intervals a class stays on once started")
 	fl.IntVar(&sf.minOff, "min-off", 1, "minimum intervals a class stays off once stopped")
-	fl.StringVar(&sf.scheduleOut, "schedule-out", "", "write the interval-by-interval schedule to this CSV file")
-	return cmd
 }
 
 // check validates the flags before any work, the output folder included.

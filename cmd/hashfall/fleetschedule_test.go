@@ -96,3 +96,24 @@ func TestFleetScheduleBadInput(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errOut)
 	}
 }
+
+func TestFleetPivotWithPrices(t *testing.T) {
+	var r struct {
+		Valuation struct {
+			Curtailed     bool     `json:"curtailed_against_prices"`
+			SalvageNowUSD float64  `json:"salvage_now_usd"`
+			SellPowerNPV  *float64 `json:"sell_power_npv_usd"`
+		} `json:"valuation"`
+	}
+	runJSON(t, &r, "fleet", "pivot", "../../examples/fleet.yaml", "--site", "west-texas", "--paths", "20",
+		"--prices", "../../power/testdata/ercot_rt_2024-11-03.csv", "--price-format", "ercot-rt", "--settlement-point", "HB_WEST")
+	// west-texas has $3 + $2 per MWh not drawn: selling back beats salvage alone.
+	if !r.Valuation.Curtailed || r.Valuation.SellPowerNPV == nil || *r.Valuation.SellPowerNPV <= r.Valuation.SalvageNowUSD {
+		t.Errorf("pivot with prices: %+v", r.Valuation)
+	}
+	_, errOut, code := runCLI(t, "fleet", "pivot", "../../examples/fleet.yaml", "--site", "west-texas", "--paths", "20",
+		"--prices", "../../power/testdata/ercot_rt_2024-11-03.csv", "--price-format", "ercot-rt")
+	if code != 2 || !strings.Contains(errOut, "--settlement-point") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+}
