@@ -1,6 +1,7 @@
 package power
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -222,5 +223,27 @@ func checkSeries(t *testing.T, s Series, err error) {
 	}
 	if s.Step <= 0 || len(s.USDPerMWh) == 0 || s.Start.Location() != time.UTC {
 		t.Fatalf("bad series: step %s, %d prices, start %s", s.Step, len(s.USDPerMWh), s.Start)
+	}
+}
+
+func TestERCOTDayAheadSpring(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("DeliveryDate,HourEnding,SettlementPoint,SettlementPointPrice,DSTFlag\n")
+	for h := 1; h <= 24; h++ {
+		if h != 3 {
+			b.WriteString("03/10/2024," + fmt.Sprintf("%02d:00", h) + ",HB_WEST," + strconv.Itoa(h) + ",N\n")
+		}
+	}
+	s, err := ParseERCOTDayAhead(strings.NewReader(b.String()), "HB_WEST")
+	if err != nil || len(s.USDPerMWh) != 23 {
+		t.Fatalf("spring DAM day: %d hours, %v", len(s.USDPerMWh), err)
+	}
+	// HE2 = 01:00 CST = 07:00Z; HE4 = 03:00 CDT = 08:00Z, the next hour.
+	if !s.At(1).Equal(utc("2024-03-10T07:00:00Z")) || s.USDPerMWh[2] != 4 {
+		t.Errorf("HE2 at %s, interval 2 price %v", s.At(1), s.USDPerMWh[2])
+	}
+	_, err = ParseERCOTDayAhead(strings.NewReader("DeliveryDate,HourEnding,SettlementPoint,SettlementPointPrice,DSTFlag\n03/11/2024,1:30,HB_WEST,1,N\n"), "HB_WEST")
+	if err == nil || !strings.HasPrefix(err.Error(), "line 2: hourending") {
+		t.Errorf("bad HourEnding: %v", err)
 	}
 }
