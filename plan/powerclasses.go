@@ -41,7 +41,7 @@ func (f *Fleet) PowerClasses(n economics.Network, minOn, minOff int) []power.Cla
 
 // curtailedGridPoints is how many hashprice levels the curtailed mining
 // curve is solved at.
-const curtailedGridPoints = 33
+const curtailedGridPoints = 257
 
 // curtailedCurve is a site's mining cash per day (USD, credits earned
 // while curtailed included) as a function of hashprice (USD/PH/day), when
@@ -59,9 +59,14 @@ type curtailedCurve struct {
 }
 
 func (f *Fleet) siteCurtailedCurve(si int, m *power.Market, minOn, minOff int, maxHashprice float64) (curtailedCurve, error) {
+	return f.curtailedCurve(func(i int) bool { return f.Machines[i].site == si }, m, minOn, minOff, maxHashprice)
+}
+
+// curtailedCurve solves the curve for the groups (by index) keep selects.
+func (f *Fleet) curtailedCurve(keep func(int) bool, m *power.Market, minOn, minOff int, maxHashprice float64) (curtailedCurve, error) {
 	var classes []power.Class
 	for i, c := range f.PowerClasses(economics.Network{}, minOn, minOff) {
-		if f.Machines[i].site == si {
+		if keep(i) {
 			classes = append(classes, c)
 		}
 	}

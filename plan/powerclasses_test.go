@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashfall/hashfall/economics"
 	"github.com/hashfall/hashfall/power"
 )
 
@@ -56,5 +57,50 @@ machines:
 	mw := (1000*f.Machines[0].model.PowerW + 2000*f.Machines[1].model.PowerW) * 1.1 / 1e6
 	if want := 7 * mw * 24; math.Abs(cv.sellBackUSDPerDay-want) > 1e-9*want {
 		t.Errorf("sell back %g/day, want %g", cv.sellBackUSDPerDay, want)
+	}
+}
+
+// Against a constant $50/MWh equal to the flat $0.05/kWh tariff, the
+// curtailed run-down shuts each group down on the flat run-down's day or
+// at most 5 days later (the curve's interpolation bounds profit from
+// above, never below), and earns at least as much before. (With 257 hashprice levels the
+// chord error is ~0.4% of the top hashprice: a few days at 5%/month.)
+func TestRundownWithPricesMatchesFlatTariff(t *testing.T) {
+	f := mustFleet(t, rundownFleet)
+	n := economics.Snapshot2026Feb.Network
+	flat, err := f.Rundown(n, rundownOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	prices := make([]float64, 96)
+	for i := range prices {
+		prices[i] = 50
+	}
+	o := rundownOptions()
+	o.Prices = &power.Market{Prices: power.Series{Start: o.Start, Step: 15 * time.Minute, USDPerMWh: prices}}
+	curt, err := f.Rundown(n, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := func(r Rundown) map[string]int {
+		m := map[string]int{}
+		for _, e := range r.Events {
+			if e.Action == "shut down" {
+				m[e.Model] = e.Day
+			}
+		}
+		return m
+	}
+	fd, cd := days(flat), days(curt)
+	if len(fd) != 2 || len(cd) != 2 {
+		t.Fatalf("shutdowns flat %v, curtailed %v", fd, cd)
+	}
+	for model, d := range fd {
+		if cd[model] < d || cd[model] > d+5 {
+			t.Errorf("%s: flat shutdown day %d, curtailed %d", model, d, cd[model])
+		}
+	}
+	if curt.Summary.MiningProfitUSD < flat.Summary.MiningProfitUSD-1e-6 {
+		t.Errorf("curtailed mining profit %g below flat %g", curt.Summary.MiningProfitUSD, flat.Summary.MiningProfitUSD)
 	}
 }

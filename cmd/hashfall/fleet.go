@@ -266,12 +266,13 @@ func curtailNotes(m *power.Market, priceNotes []string) []string {
 	if m == nil {
 		return nil
 	}
-	return append([]string{fmt.Sprintf("mining valued with the optimal schedule against %d price intervals from %s, repeated over the horizon; sell_power_npv_usd: machines sold now, credits for every MWh not drawn", len(m.Prices.USDPerMWh), m.Prices.Start.Format(time.RFC3339))}, priceNotes...)
+	return append([]string{fmt.Sprintf("mining valued with the optimal schedule against %d price intervals from %s, repeated over the horizon, instead of the site tariff; sell_power_npv_usd: machines sold now, credits for every MWh not drawn", len(m.Prices.USDPerMWh), m.Prices.Start.Format(time.RFC3339))}, priceNotes...)
 }
 
 func newFleetRundownCmd() *cobra.Command {
 	var in fleetInputs
 	var o plan.RundownOptions
+	var sf scheduleFlags
 	var start, salvage, htmlPath string
 	var volPctPerDay, etaFrac, gammaFrac, epsilonBps float64
 	cmd := &cobra.Command{
@@ -288,6 +289,16 @@ and market-impact parameters are ILLUSTRATIVE, not market data.`,
 			f, n, err := in.load(cmd, args[0])
 			if err != nil {
 				return err
+			}
+			var priceNotes []string
+			if sf.prices != "" {
+				if err := sf.check(cmd); err != nil {
+					return err
+				}
+				if o.Prices, priceNotes, err = sf.market(); err != nil {
+					return err
+				}
+				o.MinOnIntervals, o.MinOffIntervals = sf.minOn, sf.minOff
 			}
 			if o.Start, err = time.Parse(time.DateOnly, start); err != nil {
 				return usageErrorf("--start %q: want YYYY-MM-DD", start)
@@ -315,13 +326,16 @@ and market-impact parameters are ILLUSTRATIVE, not market data.`,
 			}
 			return emit(cmd, output.Document{
 				Title: "Run-down plan",
-				Notes: []string{snapshotNote(cmd, n),
+				Notes: append([]string{snapshotNote(cmd, n),
 					fmt.Sprintf("price %+g%%/month, difficulty %+g%%/month, deterministic; salvage curve and impact parameters are inputs (defaults illustrative)", o.PriceDriftPctPerMonth, o.DifficultyPctPerMonth)},
+					rundownPriceNotes(o.Prices, priceNotes)...),
 				Sections: []output.Section{{Name: "summary", Data: r.Summary}, {Name: "schedule", Data: r.Events}},
 			})
 		},
 	}
 	in.add(cmd)
+	sf.add(cmd)
+	cmd.Flags().Lookup("prices").Usage = "price file: each group earns its optimal curtailment schedule against it instead of the flat mean tariff"
 	fl := cmd.Flags()
 	fl.IntVar(&o.HorizonDays, "horizon-days", 365, "days to plan")
 	fl.StringVar(&start, "start", economics.Snapshot2026Feb.AsOf.Format(time.DateOnly), "first day of the plan, YYYY-MM-DD")
@@ -353,4 +367,11 @@ func parseSalvage(s string) ([4]float64, error) {
 		out[i] = v
 	}
 	return out, nil
+}
+
+func rundownPriceNotes(m *power.Market, priceNotes []string) []string {
+	if m == nil {
+		return nil
+	}
+	return append([]string{fmt.Sprintf("each group earns its optimal curtailment schedule against %d price intervals from %s (repeated, at every site), and shuts down when that schedule runs it in no interval", len(m.Prices.USDPerMWh), m.Prices.Start.Format(time.RFC3339))}, priceNotes...)
 }

@@ -117,3 +117,15 @@ func TestFleetPivotWithPrices(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errOut)
 	}
 }
+
+func TestFleetRundownWithPrices(t *testing.T) {
+	out, errOut, code := runCLI(t, "fleet", "rundown", "../../examples/fleet.yaml", "--price-drift-pct", "-5", "--format", "json",
+		"--prices", "../../power/testdata/ercot_dam_2024-11-02_04.csv", "--price-format", "ercot-dam", "--settlement-point", "HB_WEST")
+	if code != 0 || !strings.Contains(out, "optimal curtailment schedule against 73 price intervals") || !strings.Contains(out, `"mining_profit_usd"`) {
+		t.Errorf("exit %d, stderr %q, stdout %.300q", code, errOut, out)
+	}
+	_, errOut, code = runCLI(t, "fleet", "rundown", "../../examples/fleet.yaml", "--prices", "../../power/testdata/ercot_dam_2024-11-02_04.csv", "--price-format", "ercot-dam", "--settlement-point", "HB_WEST", "--min-off", "0")
+	if code != 2 || !strings.Contains(errOut, "--min-off") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+}
