@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -94,8 +93,8 @@ func ParseDREvents(r io.Reader, loc *time.Location) ([]DREvent, error) {
 			return nil, fmt.Errorf("line %d: start and end must be RFC 3339 or YYYY-MM-DD HH:MM", line)
 		}
 		c, err := strconv.ParseFloat(strings.TrimSpace(f[2]), 64)
-		if err != nil || math.IsNaN(c) || math.IsInf(c, 0) || c < 0 {
-			return nil, fmt.Errorf("line %d: credit %q is not a finite USD/MWh ≥ 0", line, strings.TrimSpace(f[2]))
+		if err != nil || !(c >= 0) || c > MaxAbsUSDPerMWh {
+			return nil, fmt.Errorf("line %d: credit %q is not a USD/MWh from 0 to 1e6", line, strings.TrimSpace(f[2]))
 		}
 		if !end.After(start) {
 			return nil, fmt.Errorf("line %d: end is not after start", line)

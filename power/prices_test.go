@@ -127,6 +127,7 @@ func TestERCOTRealTimeErrors(t *testing.T) {
 		{"flag on normal day", rtHeader + "06/01/2024,2,1,HB_WEST,HU,10,Y\n", "HB_WEST", "line 2: DSTFlag=Y on 06/01/2024"},
 		{"bad date", rtHeader + "2024-06-01,1,1,HB_WEST,HU,10,N\n", "HB_WEST", "line 2: deliverydate \"2024-06-01\": want MM/DD/YYYY"},
 		{"bad price", rtHeader + "06/01/2024,1,1,HB_WEST,HU,NaN,N\n", "HB_WEST", "line 2: price \"NaN\""},
+		{"huge price", rtHeader + "06/01/2024,1,1,HB_WEST,HU,1e300,N\n", "HB_WEST", "line 2: price 1e+300 USD/MWh is beyond"},
 		{"bad interval", rtHeader + "06/01/2024,1,5,HB_WEST,HU,10,N\n", "HB_WEST", "line 2: deliveryinterval \"5\""},
 		{"no header column", "DeliveryDate,DeliveryHour\n", "HB_WEST", "line 1: header has no"},
 	}

@@ -2,6 +2,7 @@ package power
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 )
@@ -34,6 +35,11 @@ func (s Series) Index(t time.Time) (int, bool) {
 	return i, i < len(s.USDPerMWh)
 }
 
+// MaxAbsUSDPerMWh bounds a price: ERCOT's offer cap is $5,000/MWh and no
+// market clears near $1,000,000/MWh, so a larger figure is a corrupt file
+// (and would overflow sums to Inf).
+const MaxAbsUSDPerMWh = 1e6
+
 // maxRows bounds a price file (about 28 years of 15-minute intervals),
 // so a corrupt file cannot exhaust memory.
 const maxRows = 1_000_000
@@ -54,6 +60,9 @@ func assemble(pts []point, step time.Duration, comments []string) (Series, error
 	sort.SliceStable(pts, func(i, j int) bool { return pts[i].at.Before(pts[j].at) })
 	s := Series{Start: pts[0].at, Step: step, USDPerMWh: make([]float64, len(pts)), Comments: comments, FirstLine: pts[0].line}
 	for i, p := range pts {
+		if math.Abs(p.price) > MaxAbsUSDPerMWh {
+			return Series{}, fmt.Errorf("line %d: price %g USD/MWh is beyond ±%g", p.line, p.price, MaxAbsUSDPerMWh)
+		}
 		if i > 0 {
 			prev := pts[i-1]
 			switch d := p.at.Sub(prev.at); {
