@@ -20,6 +20,11 @@ type LiveInputs struct {
 	SafeState string
 	// Ahead is how many intervals after the current one to decide.
 	Ahead int
+	// PeakProbability and DemandResponseUSDPerMWh, when set, are aligned
+	// with Prices (see Market); TransmissionUSDPerKWYear prices the peaks.
+	PeakProbability          []float64
+	DemandResponseUSDPerMWh  []float64
+	TransmissionUSDPerKWYear float64
 }
 
 // Decision is one class's state for one interval, with the inputs it
@@ -74,7 +79,20 @@ func Decide(classes []Class, in LiveInputs, now time.Time) ([]Decision, error) {
 	n := len(in.Prices.USDPerMWh)
 	var plan [][]int
 	if stale == "" && cur >= 0 && cur < n {
-		m := &Market{Prices: Series{Start: in.Prices.At(cur), Step: in.Prices.Step, USDPerMWh: in.Prices.USDPerMWh[cur:]}}
+		m := &Market{Prices: Series{Start: in.Prices.At(cur), Step: in.Prices.Step, USDPerMWh: in.Prices.USDPerMWh[cur:]},
+			TransmissionUSDPerKWYear: in.TransmissionUSDPerKWYear}
+		if in.PeakProbability != nil {
+			if len(in.PeakProbability) != n {
+				return nil, fmt.Errorf("decide: %d peak probabilities for %d prices", len(in.PeakProbability), n)
+			}
+			m.PeakProbability = in.PeakProbability[cur:]
+		}
+		if in.DemandResponseUSDPerMWh != nil {
+			if len(in.DemandResponseUSDPerMWh) != n {
+				return nil, fmt.Errorf("decide: %d demand-response credits for %d prices", len(in.DemandResponseUSDPerMWh), n)
+			}
+			m.DemandResponseUSDPerMWh = in.DemandResponseUSDPerMWh[cur:]
+		}
 		sch, err := Optimise(live, m)
 		if err != nil {
 			return nil, err

@@ -86,3 +86,22 @@ func TestDecideStaleHashprice(t *testing.T) {
 		t.Errorf("fresh inputs at $10/MWh: %+v", ds[0])
 	}
 }
+
+// A called demand-response event worth more than the margin turns the
+// live decision off for its interval.
+func TestDecideDemandResponse(t *testing.T) {
+	now := time.Date(2024, 8, 1, 20, 1, 0, 0, time.UTC)
+	// $200/h on 3 MW at $30/MWh: margin $110/h; DR $50/MWh × 3 MW = $150/h.
+	c := Class{Name: "s19", Count: 1000, Points: []OperatingPoint{{Name: "nameplate", PowerW: 3000, HashrateTHs: 100}}}
+	in := LiveInputs{Prices: Series{Start: now.Add(-time.Minute), Step: time.Hour, USDPerMWh: []float64{30, 30}},
+		PriceAsOf: now, HashpriceUSDPerPHDay: 48, HashpriceAsOf: now, MaxAge: time.Hour, Ahead: 1,
+		DemandResponseUSDPerMWh: []float64{50, 0}}
+	ds, err := Decide([]Class{c}, in, now)
+	if err != nil || ds[0].Point != "off" || ds[0].SafeState || ds[1].Point != "nameplate" {
+		t.Fatalf("DR event: %+v %v", ds, err)
+	}
+	in.DemandResponseUSDPerMWh = []float64{50}
+	if _, err := Decide([]Class{c}, in, now); err == nil {
+		t.Error("misaligned DR credits accepted")
+	}
+}

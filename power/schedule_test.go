@@ -148,3 +148,24 @@ func TestMeritOrderFeasibleAndBounded(t *testing.T) {
 		t.Error("no trial bound the ramp")
 	}
 }
+
+// FuzzOptimise checks random small instances against brute force and the
+// model's constraints.
+func FuzzOptimise(f *testing.F) {
+	f.Add(uint64(1), uint8(3))
+	f.Add(uint64(42), uint8(4))
+	f.Fuzz(func(t *testing.T, seed uint64, n uint8) {
+		T := int(n%4) + 1
+		classes, m := randomInstance(rand.New(rand.NewPCG(seed, 9)), T)
+		got, err := Optimise(classes, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !feasible(classes, m, got.Points) {
+			t.Fatalf("infeasible %v", got.Points)
+		}
+		if want := bruteForce(classes, m); math.Abs(got.ProfitUSD-want) > 1e-6*math.Max(1, math.Abs(want)) {
+			t.Fatalf("%s: profit %v, brute force %v", got.Method, got.ProfitUSD, want)
+		}
+	})
+}
