@@ -27,6 +27,7 @@ type scheduleFlags struct {
 func newFleetScheduleCmd() *cobra.Command {
 	var in fleetInputs
 	var sf scheduleFlags
+	var hashpriceGiven float64
 	cmd := &cobra.Command{
 		Use:   "schedule FLEET.yaml --prices FILE [--price-format ercot-rt|ercot-dam|csv]",
 		Short: "Optimal per-interval schedule (off or an operating point per class) against market prices, with 4CP and demand response",
@@ -53,6 +54,16 @@ timestamp,usd_per_mwh CSV at a fixed step in --tz.`,
 				return err
 			}
 			classes := f.PowerClasses(n, sf.minOn, sf.minOff)
+			hashprice := n.HashpriceUSDPerPHDay()
+			if cmd.Flags().Changed("hashprice-usd-per-ph-day") {
+				if !(hashpriceGiven >= 0) || hashpriceGiven > 1e6 {
+					return usageErrorf("--hashprice-usd-per-ph-day must be between 0 and 1e6, got %g", hashpriceGiven)
+				}
+				hashprice = hashpriceGiven
+				for k := range classes {
+					classes[k].HashpriceUSDPerPHDay = hashprice
+				}
+			}
 			sch, err := power.Optimise(classes, m)
 			if err != nil {
 				return err
@@ -68,7 +79,7 @@ timestamp,usd_per_mwh CSV at a fixed step in --tz.`,
 			}
 			cls, pts := power.Report(classes, m, sch)
 			notes = append([]string{snapshotNote(cmd, n),
-				fmt.Sprintf("hashprice %.2f USD/PH/day; %d intervals of %s from %s", n.HashpriceUSDPerPHDay(), len(m.Prices.USDPerMWh), m.Prices.Step, m.Prices.Start.Format(time.RFC3339)),
+				fmt.Sprintf("hashprice %.2f USD/PH/day (gross, before pool fee); %d intervals of %s from %s", hashprice, len(m.Prices.USDPerMWh), m.Prices.Step, m.Prices.Start.Format(time.RFC3339)),
 				fmt.Sprintf("schedule method %s, exact %v; profit %.0f USD, ramp-relaxed bound %.0f USD", sch.Method, sch.Exact, sch.ProfitUSD, sch.UpperBoundUSD),
 			}, notes...)
 			for _, c := range classes {
@@ -92,6 +103,7 @@ timestamp,usd_per_mwh CSV at a fixed step in --tz.`,
 	in.add(cmd)
 	sf.add(cmd)
 	cmd.Flags().StringVar(&sf.scheduleOut, "schedule-out", "", "write the interval-by-interval schedule to this CSV file")
+	cmd.Flags().Float64Var(&hashpriceGiven, "hashprice-usd-per-ph-day", 0, "hashprice to use instead of the one from --price, --difficulty and --fees-btc")
 	return cmd
 }
 

@@ -80,6 +80,7 @@ func TestFleetScheduleBadInput(t *testing.T) {
 		{"negative ramp", []string{fleet, "--prices", rt, "--ramp-mw-per-interval", "-1"}, "--ramp-mw-per-interval"},
 		{"min on", []string{fleet, "--prices", rt, "--min-on", "0"}, "--min-on"},
 		{"missing folder", []string{fleet, "--prices", rt, "--price-format", "ercot-rt", "--settlement-point", "HB_WEST", "--schedule-out", "/nonexistent/dir/s.csv"}, "--schedule-out"},
+		{"bad hashprice", []string{fleet, "--prices", rt, "--price-format", "ercot-rt", "--settlement-point", "HB_WEST", "--hashprice-usd-per-ph-day", "-3"}, "--hashprice-usd-per-ph-day"},
 		{"missing prices file", []string{fleet, "--prices", "/nonexistent.csv"}, "--prices"},
 	}
 	for _, c := range cases {
@@ -127,5 +128,23 @@ func TestFleetRundownWithPrices(t *testing.T) {
 	_, errOut, code = runCLI(t, "fleet", "rundown", "../../examples/fleet.yaml", "--prices", "../../power/testdata/ercot_dam_2024-11-02_04.csv", "--price-format", "ercot-dam", "--settlement-point", "HB_WEST", "--min-off", "0")
 	if code != 2 || !strings.Contains(errOut, "--min-off") {
 		t.Errorf("exit %d, %q", code, errOut)
+	}
+}
+
+// At a hashprice of 0 nothing earns: the schedule is off throughout and
+// profit is the credits alone (none here), so savings equal −flat-out profit.
+func TestFleetScheduleZeroHashprice(t *testing.T) {
+	var r struct {
+		Totals struct {
+			EnergyMWh     float64 `json:"energy_mwh"`
+			ProfitUSD     float64 `json:"profit_usd"`
+			FlatOutProfit float64 `json:"flat_out_profit_usd"`
+			SavingsUSD    float64 `json:"savings_vs_flat_out_usd"`
+		} `json:"totals"`
+	}
+	runJSON(t, &r, "fleet", "schedule", writeScheduleFleet(t), "--prices", "../../power/testdata/ercot_rt_2024-11-03.csv",
+		"--price-format", "ercot-rt", "--settlement-point", "HB_WEST", "--hashprice-usd-per-ph-day", "0")
+	if r.Totals.EnergyMWh != 0 || r.Totals.ProfitUSD != 0 || r.Totals.FlatOutProfit >= 0 || r.Totals.SavingsUSD != -r.Totals.FlatOutProfit {
+		t.Errorf("totals %+v", r.Totals)
 	}
 }
