@@ -114,15 +114,8 @@ func (c Class) Validate() error {
 	return nil
 }
 
-// intervalValues fills v[j+1] (v[0] = off) with the class's profit in
-// interval i at each point, in USD:
-//
-//	profit = rev/h·Δh − MW·Δh·(price + hosting)
-//	       + max(0, MW_flat − MW)·Δh·(credit + DR_i)
-//	       − p_i · 1000·MW · rate/4
-//
-// The last term is the expected 4CP charge: the year's transmission bill
-// is rate × mean kW over four peaks, so each peak adds rate/4 per kW.
+// classCoef holds a class's per-point constants for one interval
+// length: revenue (USD), facility MW and MW not drawn below flat out.
 type classCoef struct {
 	rev, mw, credMW []float64 // per point incl. off at 0
 }
@@ -139,6 +132,15 @@ func coefOf(c Class, dtH float64) classCoef {
 	return k
 }
 
+// values fills v[j+1] (v[0] = off) with the class's profit in
+// interval i at each point, in USD:
+//
+//	profit = rev/h·Δh − MW·Δh·(price + hosting)
+//	       + max(0, MW_flat − MW)·Δh·(credit + DR_i)
+//	       − p_i · 1000·MW · rate/4
+//
+// The last term is the expected 4CP charge: the year's transmission bill
+// is rate × mean kW over four peaks, so each peak adds rate/4 per kW.
 func (k classCoef) values(v []float64, c Class, m *Market, i int, dtH float64) {
 	price := m.Prices.USDPerMWh[i]
 	credit := c.CreditUSDPerMWh
