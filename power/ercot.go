@@ -94,9 +94,6 @@ func parseERCOT(r io.Reader, lay ercotLayout, settlementPoint string) (Series, e
 			return Series{}, err
 		}
 		line, _ := cr.FieldPos(0)
-		if rows++; rows > maxRows {
-			return Series{}, fmt.Errorf("line %d: more than %d rows", line, maxRows)
-		}
 		if len(col) == 0 {
 			for i, name := range rec {
 				col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))] = i
@@ -123,6 +120,11 @@ func parseERCOT(r io.Reader, lay ercotLayout, settlementPoint string) (Series, e
 				seen[sp] = true
 			}
 			continue
+		}
+		// Only the selected point's rows are kept, so only they are bounded:
+		// a file of every node streams through.
+		if rows++; rows > maxRows {
+			return Series{}, fmt.Errorf("line %d: more than %d rows for %s", line, maxRows, want)
 		}
 		day, err := time.ParseInLocation("01/02/2006", field(lay.date), Central)
 		if err != nil {
