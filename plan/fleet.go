@@ -17,6 +17,7 @@ import (
 
 	"github.com/hashfall/hashfall/hardware"
 	"github.com/hashfall/hashfall/internal/yamlpos"
+	"github.com/hashfall/hashfall/power"
 )
 
 // Fleet is an operator's sites, machines and treasury, as read from a
@@ -82,6 +83,9 @@ type MachineGroup struct {
 	Site      string  `yaml:"site"`
 	Purchased string  `yaml:"purchased"` // YYYY-MM-DD
 	PriceUSD  float64 `yaml:"price_usd"` // per unit
+	// OperatingPoints are the power targets the firmware offers (eco,
+	// normal, turbo); empty means the catalog's nameplate point only.
+	OperatingPoints []power.OperatingPoint `yaml:"operating_points"`
 
 	model hardware.Model
 	site  int
@@ -336,8 +340,21 @@ func (f *Fleet) validate(pos positions, cat *hardware.Catalog, open func(string)
 				return pos.errorf("machines[%d]: purchased %q: want YYYY-MM-DD", i, g.Purchased)(at("purchased")...)
 			}
 		}
+		for j, op := range g.OperatingPoints {
+			if op.Name == "" || !(op.PowerW > 0) || !(op.HashrateTHs > 0) || !finite(op.PowerW) || !finite(op.HashrateTHs) || op.PowerW > 1e6 || op.HashrateTHs > 1e6 {
+				return pos.errorf("machines[%d]: operating_points[%d] needs a name, power_w > 0 and hashrate_ths > 0", i, j)(at("operating_points", j)...)
+			}
+		}
+		if len(g.OperatingPoints) > 8 {
+			return pos.errorf("machines[%d]: at most 8 operating_points, got %d", i, len(g.OperatingPoints))(at("operating_points")...)
+		}
 		site := f.Sites[si]
-		loadMW[si] += float64(g.Count) * m.PowerW * site.PUEOrOne() / 1e6
+		// The site must hold the group at its most power-hungry point.
+		peakW := m.PowerW
+		for _, op := range g.OperatingPoints {
+			peakW = math.Max(peakW, op.PowerW)
+		}
+		loadMW[si] += float64(g.Count) * peakW * site.PUEOrOne() / 1e6
 		if loadMW[si] > site.CapacityMW*(1+1e-9) {
 			return pos.errorf("site %q over capacity: machines draw %.2f MW with PUE, capacity is %g MW", site.Name, loadMW[si], site.CapacityMW)(at("count")...)
 		}

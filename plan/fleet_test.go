@@ -132,10 +132,10 @@ func TestParseFleetHourlyCSV(t *testing.T) {
 
 func TestParseHourlyPricesErrors(t *testing.T) {
 	cases := map[string]string{
-		"2026-01-01 00:00,30\n2026-01-01 00:00,31\n":                                    "line 2: duplicate hour",
-		"# synthetic\ntimestamp,usd_per_mwh\n2026-01-01 00:00,30\n2026-01-01 03:00,1\n": "line 4: gap of 2 hours",
+		"2026-01-01 00:00,30\n2026-01-01 00:00,31\n":                                    "line 2: duplicate interval",
+		"# synthetic\ntimestamp,usd_per_mwh\n2026-01-01 00:00,30\n2026-01-01 03:00,1\n": "line 4: gap of 2 intervals",
 		"2026-01-01 01:00,30\n2026-01-01 00:00,31\n":                                    "line 2: 2026-01-01T00:00:00Z is before",
-		"2026-01-01 00:30,30\n":                                                         "line 1: 2026-01-01 00:30 is not on the hour",
+		"2026-01-01 00:30,30\n":                                                         "line 1: 2026-01-01T00:30:00Z is not on the hour",
 		"2026-01-01 00:00,abc\n":                                                        "line 1: price",
 		"2026-01-01 00:00,30,4\n":                                                       "line 1: want 2 fields",
 		"":                                                                              "no price rows",
@@ -250,5 +250,29 @@ func TestEmptyFleetIsAnError(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "no machines") {
 			t.Errorf("%s: err = %v, want one naming %s and the missing machines", name, err, path)
 		}
+	}
+}
+
+func TestOperatingPointsCapacity(t *testing.T) {
+	doc := `sites:
+  - name: s
+    capacity_mw: 0.35
+    tariff: {flat_usd_per_kwh: 0.05}
+machines:
+  - model: S21
+    count: 100
+    site: s
+    operating_points:
+      - {name: normal, power_w: 3500, hashrate_ths: 200}
+      - {name: turbo, power_w: 4100, hashrate_ths: 225}
+`
+	// Nameplate 100 × 3500 W = 0.35 MW fits; turbo 0.41 MW does not.
+	_, err := ParseFleet([]byte(doc), testCatalog, nil)
+	if err == nil || !strings.Contains(err.Error(), "over capacity: machines draw 0.41 MW") {
+		t.Errorf("turbo over capacity: %v", err)
+	}
+	_, err = ParseFleet([]byte(strings.Replace(doc, "power_w: 4100", "power_w: -1", 1)), testCatalog, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "line 11:") || !strings.Contains(err.Error(), "operating_points[1]") {
+		t.Errorf("bad point: %v", err)
 	}
 }

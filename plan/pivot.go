@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/hashfall/hashfall/power"
 	"github.com/hashfall/hashfall/sim"
 )
 
@@ -51,6 +52,13 @@ type PivotResult struct {
 	ConvertNow            bool     `json:"convert_now"`
 	PConvertWithinHorizon float64  `json:"p_convert_within_horizon" table:"%.3f"`
 	BestMonthMedian       *float64 `json:"best_month_median,omitempty" table:"%.0f"` // among paths that convert
+	// CurtailedAgainstPrices is true when mining was valued with the
+	// optimal schedule against a price file (PivotOptions.Prices).
+	CurtailedAgainstPrices bool `json:"curtailed_against_prices"`
+	// SellPowerNPVUSD is the third option with a price file: sell the
+	// machines now and take the site's credits for every MWh not drawn
+	// over the horizon (selling the power back / being paid to curtail).
+	SellPowerNPVUSD *float64 `json:"sell_power_npv_usd,omitempty" table:"%.0f"`
 }
 
 // NPVBin is one bar of the NPV-difference histogram.
@@ -138,6 +146,12 @@ type PivotOptions struct {
 	DiscountPctPerYear float64
 	// Salvage prices the site's machines, sold when it converts.
 	Salvage SalvageCurve
+	// Prices, when set, replaces the site's flat mean power cost: each
+	// day's mining cash is what the optimal curtailment schedule against
+	// this price year earns at that day's hashprice, per day, with the
+	// classes' minimum on/off times in intervals.
+	Prices                          *power.Market
+	MinOnIntervals, MinOffIntervals int
 }
 
 // Pivot values converting site siteName against mining on, over daily
@@ -196,6 +210,21 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, o PivotOptions) (P
 			}
 		}
 	}
+	miningUSDPerDay := func(h float64) float64 { return f.siteMiningUSDPerDay(si, h) }
+	var curve curtailedCurve
+	if o.Prices != nil {
+		var maxH float64
+		for _, p := range paths {
+			for _, d := range p {
+				maxH = math.Max(maxH, d.HashpriceUSDPerPHDay)
+			}
+		}
+		var err error
+		if curve, err = f.siteCurtailedCurve(si, o.Prices, o.MinOnIntervals, o.MinOffIntervals, maxH); err != nil {
+			return PivotValuation{}, err
+		}
+		miningUSDPerDay = curve.at
+	}
 	for i, p := range paths {
 		row := make([]float64, months)
 		for d := 0; d < days; d++ {
@@ -203,7 +232,7 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, o PivotOptions) (P
 			if mo >= months {
 				break
 			}
-			row[mo] += f.siteMiningUSDPerDay(si, p[d].HashpriceUSDPerPHDay)
+			row[mo] += miningUSDPerDay(p[d].HashpriceUSDPerPHDay)
 		}
 		m.mineUSD[i] = row
 	}
@@ -211,6 +240,14 @@ func (f *Fleet) Pivot(siteName string, paths [][]sim.PathDay, o PivotOptions) (P
 	n := len(paths)
 	res := PivotResult{Site: site.Name, CapacityMW: site.CapacityMW, Paths: n, HorizonMonths: months,
 		DiscountPctPerYear: discountPctPerYear, CapexUSD: m.capexUSD, SalvageNowUSD: m.salvageUSD[0], ConvertNowNPVUSD: m.convertValue + m.salvageUSD[0]}
+	if o.Prices != nil {
+		res.CurtailedAgainstPrices = true
+		sell := m.salvageUSD[0]
+		for mo := 0; mo < months; mo++ {
+			sell += curve.sellBackUSDPerDay * daysPerMonth * math.Pow(m.monthlyDisc, float64(mo+1))
+		}
+		res.SellPowerNPVUSD = &sell
+	}
 	mine := make([]float64, n)
 	diff := make([]float64, n)
 	var irrs, paybacks []float64

@@ -6,9 +6,9 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/hashfall/hashfall/power"
 )
 
 // HourlyPrices is a gap-free series of hourly energy prices starting at
@@ -38,99 +38,22 @@ func (h HourlyPrices) MeanUSDPerMWh() float64 {
 	return s / float64(len(h.USDPerMWh))
 }
 
-// maxHourlyRows bounds a price file at about 114 years of hours, so a
-// corrupt file cannot exhaust memory.
-const maxHourlyRows = 1_000_000
-
-var timestampLayouts = []string{
-	time.RFC3339,
-	"2006-01-02T15:04",
-	"2006-01-02 15:04:05",
-	"2006-01-02 15:04",
-	"2006-01-02T15",
-	"2006-01-02 15",
-}
-
-// ParseHourlyPrices reads a CSV of "timestamp,usd_per_mwh" rows. A header
-// row, blank lines and lines starting with '#' are skipped. Timestamps are
-// RFC 3339 or "YYYY-MM-DD HH[:MM[:SS]]" (taken as UTC) and must fall on the
-// hour, one hour apart, with no gaps or duplicates: a curtailment backtest
-// over a file with holes would silently misstate energy and savings.
-// Errors name the line.
+// ParseHourlyPrices reads a CSV of "timestamp,usd_per_mwh" rows: the
+// generic fixed-step reader power.ParseCSV at a one-hour step in UTC. A
+// header row, blank lines and lines starting with '#' are skipped.
+// Timestamps are RFC 3339 or "YYYY-MM-DD HH[:MM[:SS]]" (taken as UTC) and
+// must fall on the hour, one hour apart, with no gaps or duplicates: a
+// curtailment backtest over a file with holes would silently misstate
+// energy and savings. Errors name the line.
 func ParseHourlyPrices(r io.Reader) (HourlyPrices, error) {
-	var h HourlyPrices
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 64*1024)
-	line := 0
-	var prev time.Time
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
-		if text == "" {
-			continue
-		}
-		if c, ok := strings.CutPrefix(text, "#"); ok {
-			if len(h.Comments) < 100 {
-				h.Comments = append(h.Comments, strings.TrimSpace(c))
-			}
-			continue
-		}
-		fields := strings.Split(text, ",")
-		if len(fields) != 2 {
-			return h, fmt.Errorf("line %d: want 2 fields (timestamp,usd_per_mwh), got %d", line, len(fields))
-		}
-		ts := strings.Trim(strings.TrimSpace(fields[0]), `"`)
-		ps := strings.Trim(strings.TrimSpace(fields[1]), `"`)
-		t, err := parseTimestamp(ts)
-		if err != nil {
-			if len(h.USDPerMWh) == 0 && prev.IsZero() {
-				if _, perr := strconv.ParseFloat(ps, 64); perr != nil {
-					continue // header row
-				}
-			}
-			return h, fmt.Errorf("line %d: timestamp %q: want RFC 3339 or YYYY-MM-DD HH:MM", line, ts)
-		}
-		p, err := strconv.ParseFloat(ps, 64)
-		if err != nil || math.IsNaN(p) || math.IsInf(p, 0) {
-			return h, fmt.Errorf("line %d: price %q is not a finite number of USD/MWh", line, ps)
-		}
-		if t.Minute() != 0 || t.Second() != 0 || t.Nanosecond() != 0 {
-			return h, fmt.Errorf("line %d: %s is not on the hour", line, ts)
-		}
-		if len(h.USDPerMWh) == 0 {
-			h.Start = t
-		} else {
-			switch d := t.Sub(prev); {
-			case d == 0:
-				return h, fmt.Errorf("line %d: duplicate hour %s", line, t.Format(time.RFC3339))
-			case d < 0:
-				return h, fmt.Errorf("line %d: %s is before the previous row %s", line, t.Format(time.RFC3339), prev.Format(time.RFC3339))
-			case d > time.Hour:
-				return h, fmt.Errorf("line %d: gap of %d hours after %s", line, int(d/time.Hour)-1, prev.Format(time.RFC3339))
-			}
-		}
-		if len(h.USDPerMWh) >= maxHourlyRows {
-			return h, fmt.Errorf("line %d: more than %d hourly rows", line, maxHourlyRows)
-		}
-		h.USDPerMWh = append(h.USDPerMWh, p)
-		prev = t
+	s, err := power.ParseCSV(r, power.CSVOptions{Location: time.UTC, Step: time.Hour})
+	if err != nil {
+		return HourlyPrices{}, err
 	}
-	if err := sc.Err(); err != nil {
-		return h, fmt.Errorf("line %d: %v", line+1, err)
+	if !s.Start.Truncate(time.Hour).Equal(s.Start) {
+		return HourlyPrices{}, fmt.Errorf("line %d: %s is not on the hour", s.FirstLine, s.Start.Format(time.RFC3339))
 	}
-	if len(h.USDPerMWh) == 0 {
-		return h, fmt.Errorf("no price rows")
-	}
-	return h, nil
-}
-
-func parseTimestamp(s string) (time.Time, error) {
-	for _, layout := range timestampLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("bad timestamp")
+	return HourlyPrices{Start: s.Start, USDPerMWh: s.USDPerMWh, Comments: s.Comments}, nil
 }
 
 // WriteHourlyPrices writes h in the format ParseHourlyPrices reads, with

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashfall/hashfall/economics"
+	"github.com/hashfall/hashfall/power"
 )
 
 // SalvageCurve prices used machines in the style of an ASIC price index:
@@ -52,6 +53,13 @@ type RundownOptions struct {
 	// Liquidation prices BTC sales: Units, HorizonDays and Periods are set
 	// by the plan; σ, η, γ, ε and λ come from here.
 	Liquidation Liquidation
+	// Prices, when set, replaces each group's flat mean power cost with
+	// the optimal curtailment schedule against this price file (repeated
+	// over the horizon): a group earns the schedule's profit per day at
+	// the day's hashprice, and is shut down once the schedule would run
+	// it in no interval (it earns no more than idle credits).
+	Prices                          *power.Market
+	MinOnIntervals, MinOffIntervals int
 }
 
 // RundownEvent is one dated action.
@@ -133,6 +141,17 @@ func (f *Fleet) Rundown(n economics.Network, o RundownOptions) (Rundown, error) 
 		m.Difficulty = n.Difficulty * math.Pow(1+o.DifficultyPctPerMonth/100, months)
 		return m
 	}
+	var curves []curtailedCurve
+	if o.Prices != nil {
+		maxH := math.Max(netAt(0).HashpriceUSDPerPHDay(), netAt(o.HorizonDays).HashpriceUSDPerPHDay())
+		for i := range f.Machines {
+			cv, err := f.curtailedCurve(func(j int) bool { return j == i }, o.Prices, o.MinOnIntervals, o.MinOffIntervals, maxH)
+			if err != nil {
+				return Rundown{}, err
+			}
+			curves = append(curves, cv)
+		}
+	}
 	cash := f.Treasury.CashUSD
 	debtPerDay := f.Treasury.DebtServiceUSDPerMonth / daysPerMonth
 	minCash, firstNegative := cash, -1
@@ -149,12 +168,20 @@ func (f *Fleet) Rundown(n economics.Network, o RundownOptions) (Rundown, error) 
 				continue
 			}
 			unit, _ := f.GroupEconomics(g, net)
-			if unit.ProfitUSDDay < 0 {
+			groupProfit := float64(g.Count) * unit.ProfitUSDDay
+			if curves != nil {
+				h := net.HashpriceUSDPerPHDay()
+				groupProfit = curves[i].at(h)
+				if groupProfit <= curves[i].sellBackUSDPerDay*(1+1e-9) {
+					off = append(off, cand{i, unit.ShutdownPriceUSD})
+					continue
+				}
+			} else if unit.ProfitUSDDay < 0 {
 				off = append(off, cand{i, unit.ShutdownPriceUSD})
 				continue
 			}
-			cash += float64(g.Count) * unit.ProfitUSDDay
-			out.Summary.MiningProfitUSD += float64(g.Count) * unit.ProfitUSDDay
+			cash += groupProfit
+			out.Summary.MiningProfitUSD += groupProfit
 			online += float64(g.Count) * g.model.HashrateTHs / 1000
 		}
 		sort.SliceStable(off, func(a, b int) bool { return off[a].shutdown > off[b].shutdown })

@@ -14,6 +14,7 @@ import (
 	"github.com/hashfall/hashfall/economics"
 	"github.com/hashfall/hashfall/output"
 	"github.com/hashfall/hashfall/plan"
+	"github.com/hashfall/hashfall/power"
 	"github.com/hashfall/hashfall/sim"
 )
 
@@ -27,7 +28,7 @@ func newFleetCmd() *cobra.Command {
 examples/fleet.yaml) and plans what to run, curtail, sell and convert.
 Network flags default to the February 2026 snapshot of the seed articles.`,
 	}
-	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd(), newFleetPivotCmd(), newFleetRundownCmd())
+	cmd.AddCommand(newFleetStatusCmd(), newFleetCurtailCmd(), newFleetPivotCmd(), newFleetRundownCmd(), newFleetScheduleCmd())
 	return cmd
 }
 
@@ -189,6 +190,7 @@ func newFleetPivotCmd() *cobra.Command {
 	var paths, horizonDays int
 	var seed uint64
 	var o plan.PivotOptions
+	var sf scheduleFlags
 	cmd := &cobra.Command{
 		Use:   "pivot FLEET.yaml --site NAME [--scenario FILE|NAME] [--paths N]",
 		Short: "NPV, IRR and payback of converting a site to AI/HPC, and the value of waiting",
@@ -209,6 +211,16 @@ and what the option to wait is worth.`,
 			if err != nil {
 				return err
 			}
+			var priceNotes []string
+			if sf.prices != "" {
+				if err := sf.check(cmd); err != nil {
+					return err
+				}
+				if o.Prices, priceNotes, err = sf.market(); err != nil {
+					return err
+				}
+				o.MinOnIntervals, o.MinOffIntervals = sf.minOn, sf.minOff
+			}
 			if o.Salvage.USDPerTH, err = parseSalvage(salvage); err != nil {
 				return usageErrorf("--salvage-usd-per-th: %v", err)
 			}
@@ -226,11 +238,11 @@ and what the option to wait is worth.`,
 			}
 			return emit(cmd, output.Document{
 				Title: "AI/HPC conversion of site " + site,
-				Notes: []string{
+				Notes: append([]string{
 					fmt.Sprintf("scenario %q, %d paths, seed %d; simulated paths, not forecasts", scenario, paths, seed),
 					"mining is valued over the simulated horizon only, machines sold at its end; the lease counts over its whole term",
 					"the site's machines are sold at the salvage curve on conversion (default curve illustrative)",
-				},
+				}, curtailNotes(o.Prices, priceNotes)...),
 				Sections: []output.Section{{Name: "valuation", Data: v.Result}, {Name: "npv_difference_histogram", Data: v.Histogram}},
 			})
 		},
@@ -245,12 +257,22 @@ and what the option to wait is worth.`,
 	f.Float64Var(&o.DiscountPctPerYear, "discount-pct", 10, "discount rate, percent per year")
 	f.StringVar(&salvage, "salvage-usd-per-th", "12,4,1.5,0.3", "resale USD per TH/s for <25, 25–38, 38–68, >68 J/TH (illustrative default)")
 	f.Float64Var(&o.Salvage.DeclinePctPerMonth, "salvage-decline-pct", 3, "salvage value decline per month, percent")
+	sf.add(cmd)
+	f.Lookup("prices").Usage = "price file: value mining with the optimal curtailment schedule against it instead of the flat mean tariff"
 	return cmd
+}
+
+func curtailNotes(m *power.Market, priceNotes []string) []string {
+	if m == nil {
+		return nil
+	}
+	return append([]string{fmt.Sprintf("mining valued with the optimal schedule against %d price intervals from %s, repeated over the horizon, instead of the site tariff; sell_power_npv_usd: machines sold now, credits for every MWh not drawn", len(m.Prices.USDPerMWh), m.Prices.Start.Format(time.RFC3339))}, priceNotes...)
 }
 
 func newFleetRundownCmd() *cobra.Command {
 	var in fleetInputs
 	var o plan.RundownOptions
+	var sf scheduleFlags
 	var start, salvage, htmlPath string
 	var volPctPerDay, etaFrac, gammaFrac, epsilonBps float64
 	cmd := &cobra.Command{
@@ -267,6 +289,16 @@ and market-impact parameters are ILLUSTRATIVE, not market data.`,
 			f, n, err := in.load(cmd, args[0])
 			if err != nil {
 				return err
+			}
+			var priceNotes []string
+			if sf.prices != "" {
+				if err := sf.check(cmd); err != nil {
+					return err
+				}
+				if o.Prices, priceNotes, err = sf.market(); err != nil {
+					return err
+				}
+				o.MinOnIntervals, o.MinOffIntervals = sf.minOn, sf.minOff
 			}
 			if o.Start, err = time.Parse(time.DateOnly, start); err != nil {
 				return usageErrorf("--start %q: want YYYY-MM-DD", start)
@@ -294,13 +326,16 @@ and market-impact parameters are ILLUSTRATIVE, not market data.`,
 			}
 			return emit(cmd, output.Document{
 				Title: "Run-down plan",
-				Notes: []string{snapshotNote(cmd, n),
+				Notes: append([]string{snapshotNote(cmd, n),
 					fmt.Sprintf("price %+g%%/month, difficulty %+g%%/month, deterministic; salvage curve and impact parameters are inputs (defaults illustrative)", o.PriceDriftPctPerMonth, o.DifficultyPctPerMonth)},
+					rundownPriceNotes(o.Prices, priceNotes)...),
 				Sections: []output.Section{{Name: "summary", Data: r.Summary}, {Name: "schedule", Data: r.Events}},
 			})
 		},
 	}
 	in.add(cmd)
+	sf.add(cmd)
+	cmd.Flags().Lookup("prices").Usage = "price file: each group earns its optimal curtailment schedule against it instead of the flat mean tariff"
 	fl := cmd.Flags()
 	fl.IntVar(&o.HorizonDays, "horizon-days", 365, "days to plan")
 	fl.StringVar(&start, "start", economics.Snapshot2026Feb.AsOf.Format(time.DateOnly), "first day of the plan, YYYY-MM-DD")
@@ -332,4 +367,11 @@ func parseSalvage(s string) ([4]float64, error) {
 		out[i] = v
 	}
 	return out, nil
+}
+
+func rundownPriceNotes(m *power.Market, priceNotes []string) []string {
+	if m == nil {
+		return nil
+	}
+	return append([]string{fmt.Sprintf("each group earns its optimal curtailment schedule against %d price intervals from %s (repeated, at every site), and shuts down when that schedule runs it in no interval", len(m.Prices.USDPerMWh), m.Prices.Start.Format(time.RFC3339))}, priceNotes...)
 }
