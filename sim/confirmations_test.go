@@ -31,8 +31,8 @@ func TestConfirmationsNeededSeries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want > maxConfirmations {
-				want = maxConfirmations + 1
+			if want > MaxConfirmationsNeeded {
+				want = MaxConfirmationsNeeded + 1
 			}
 			if int(r.confirmationsNeeded) != want {
 				t.Errorf("path %d day %d: q=%g, %g confirmations, want %d", idx, d, q, r.confirmationsNeeded, want)

@@ -12,9 +12,9 @@ import (
 	"github.com/hashfall/hashfall/security"
 )
 
-// maxConfirmations caps the confirmations_needed series: a budget
+// MaxConfirmationsNeeded caps the confirmations_needed series: a budget
 // attacker needing more (near half the hashrate) is recorded as 1001.
-const maxConfirmations = 1000
+const MaxConfirmationsNeeded = 1000
 
 // world is what every path of a scenario shares, computed once.
 type world struct {
@@ -69,17 +69,11 @@ func newWorld(s *Scenario) (*world, error) {
 		attack, _ = catalogModel(s.Security.AttackModel)
 	}
 	w.attackUSDPerTH, _ = hardwareUSDPerTH(s.Security.HardwareUSDPerTH, attack)
-	budget, risk := s.Security.AttackerBudgetUSD, s.Security.DoubleSpendRisk
-	if budget == 0 {
-		budget = defaultAttackerBudgetUSD
-	}
-	if risk == 0 {
-		risk = defaultDoubleSpendRisk
-	}
+	budget, risk := s.Security.BudgetAttacker()
 	if w.attackUSDPerTH > 0 {
 		w.budgetAttackerHs = budget / w.attackUSDPerTH * 1e12
 	}
-	if w.confirmations, err = security.NewThresholds(risk, maxConfirmations); err != nil {
+	if w.confirmations, err = security.NewThresholds(risk, MaxConfirmationsNeeded); err != nil {
 		return nil, fmt.Errorf("security.double_spend_risk: %v", err)
 	}
 	w.recoveryUSDPerPHDay = s.Events.RecoveryUSDPerPHDay

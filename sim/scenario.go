@@ -219,6 +219,21 @@ const (
 	defaultDoubleSpendRisk   = 0.001
 )
 
+// BudgetAttacker is the attacker budget, USD, and the merchant's accepted
+// double-spend risk that the confirmations_needed series is computed at:
+// AttackerBudgetUSD and DoubleSpendRisk, or their defaults where unset.
+// Both are ASSUMED inputs, not measurements.
+func (m *SecurityModel) BudgetAttacker() (budgetUSD, risk float64) {
+	budgetUSD, risk = m.AttackerBudgetUSD, m.DoubleSpendRisk
+	if budgetUSD == 0 {
+		budgetUSD = defaultAttackerBudgetUSD
+	}
+	if risk == 0 {
+		risk = defaultDoubleSpendRisk
+	}
+	return budgetUSD, risk
+}
+
 // EventsModel sets the thresholds of the event probabilities.
 type EventsModel struct {
 	HashrateBelowHs []float64 `yaml:"hashrate_below_hs"`

@@ -18,6 +18,14 @@ type DayOutcome struct {
 	// AIHashrateConvertedHs is the hashrate, H/s, of every cohort that has
 	// left mining for AI/HPC by this day, counted at its size when it left.
 	AIHashrateConvertedHs float64
+	// ConfirmationsNeeded is the confirmations_needed series' value for
+	// the day: Rosenfeld's smallest z (security.Thresholds) at which an
+	// attacker holding the hashrate security.attacker_budget_usd buys new
+	// succeeds with probability below security.double_spend_risk
+	// (SecurityModel.BudgetAttacker), against the day's running hashrate;
+	// MaxConfirmationsNeeded + 1 when more than MaxConfirmationsNeeded are
+	// needed, which includes every attacker share ≥ ½.
+	ConfirmationsNeeded int
 }
 
 // VisitPaths runs paths [from, to) of an economic scenario one after
@@ -46,7 +54,7 @@ func VisitPaths(ctx context.Context, s *Scenario, o Options, from, to int, visit
 			return blocks, errors.Join(errors.New("simulation interrupted"), err)
 		}
 		ev := w.simulatePath(i, o, func(day int, r *dayRecord) {
-			out = DayOutcome{PathDay: r.PathDay, SecurityBudgetUSDPerDay: r.securityBudgetUSDPerDay, AIHashrateConvertedHs: r.aiHsConverted}
+			out = DayOutcome{PathDay: r.PathDay, SecurityBudgetUSDPerDay: r.securityBudgetUSDPerDay, AIHashrateConvertedHs: r.aiHsConverted, ConfirmationsNeeded: int(r.confirmationsNeeded)}
 			visit(i, day, &out)
 		})
 		blocks += ev.blocks

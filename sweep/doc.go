@@ -43,10 +43,20 @@
 //     falls counting as +∞, so it is empty when fewer than half fall). The
 //     breakeven is the spec's breakeven_usd_per_ph_day, or by default
 //     sim.FleetBreakevenUSDPerPHDay: the hashprice at which the fleet running
-//     on day 0 covers its power bill net of the pool fee (power only).
-//
-// Confirmations needed against a fixed attacker budget are not computed
-// here: they belong to the history-and-security work (issue 12).
+//     on day 0 covers its power bill net of the pool fee (power only);
+//   - confirmations_needed_worst_day_p50 and _p95: per path, the most
+//     confirmations needed on any day of the horizon (the worst day, not
+//     the last), then the median and the 95th percentile (type 1) over
+//     paths — high is bad, so p95 is the bad tail. A day's count is sim's
+//     confirmations_needed series (sim.DayOutcome.ConfirmationsNeeded):
+//     Rosenfeld's smallest z with double-spend success probability below
+//     the cell's double_spend_risk (security.Thresholds) for the attacker
+//     share q = H_a/(H + H_a), H the day's running hashrate and H_a the
+//     hashrate attacker_budget_usd buys new at the scenario's attack
+//     hardware USD/TH. Both inputs are ASSUMED (columns attacker_budget_usd
+//     and double_spend_risk; sim.SecurityModel.BudgetAttacker gives their
+//     defaults). sim.MaxConfirmationsNeeded + 1 = 1001 means "more than
+//     1000", which includes q ≥ ½.
 //
 // Result files hold every path's figures in path order, so merging task
 // files is concatenation and the merged file is byte-identical to the file

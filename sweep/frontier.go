@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/hashfall/hashfall/output"
+	"github.com/hashfall/hashfall/sim"
 )
 
 // Notes are the labels every sweep output carries: what is assumed and
@@ -31,7 +32,7 @@ func Notes(spec *Spec) []string {
 		fmt.Sprintf("p_security_budget_below: share of paths whose daily security budget (subsidy + fees) × price falls below %g USD/day on some day", spec.SecurityThresholdUSDPerDay),
 		"hashprice breakeven: " + be,
 		fmt.Sprintf("day 0 = %s; %d paths per cell, %s engine; a probability's Monte Carlo standard error is √(p(1−p)/paths) ≤ %.3g", spec.StartDate, spec.Paths, spec.Engine, 0.5/math.Sqrt(float64(spec.Paths))),
-		"confirmations needed against a fixed attacker budget are not computed by sweep (history-and-security work, issue 12)",
+		fmt.Sprintf("confirmations_needed_worst_day_p50/_p95: per path the most confirmations Rosenfeld's formula asks on any day of the horizon for a double spend to succeed with probability below double_spend_risk against the hashrate attacker_budget_usd buys new (both ASSUMED, per cell in their columns), then the median and 95th percentile over paths; %d means more than %d", sim.MaxConfirmationsNeeded+1, sim.MaxConfirmationsNeeded),
 	}
 }
 

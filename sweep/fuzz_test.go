@@ -44,7 +44,8 @@ func FuzzReadResult(f *testing.F) {
 	for c := range s.Cells() {
 		one.Cells = append(one.Cells, &CellResult{Cell: c, From: 0, To: 7,
 			MinSecurityBudgetUSDPerDay: make([]float64, 7), FinalHashrateHs: make([]float64, 7),
-			AIHashrateConvertedHs: make([]float64, 7), FirstDayBelowBreakeven: make([]int32, 7)})
+			AIHashrateConvertedHs: make([]float64, 7), FirstDayBelowBreakeven: make([]int32, 7),
+			WorstConfirmationsNeeded: make([]int32, 7)})
 	}
 	b, err := one.Encode()
 	if err != nil {

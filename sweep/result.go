@@ -15,8 +15,10 @@ import (
 	"github.com/hashfall/hashfall/output"
 )
 
-// resultVersion changes whenever the result file format does.
-const resultVersion = 1
+// resultVersion changes whenever the result file format does. Version 2
+// added each cell's attacker budget and risk and each path's worst-day
+// confirmations needed.
+const resultVersion = 2
 
 // Result is one task's result file, or the merge of all of a spec's tasks
 // (then Task 0 of 1: the same bytes as a one-task run).
@@ -88,7 +90,7 @@ func (r *Result) check() error {
 			return fmt.Errorf("cell entry %d is empty", k)
 		}
 		n := c.To - c.From
-		if c.From < 0 || n < 0 || len(c.MinSecurityBudgetUSDPerDay) != n || len(c.FinalHashrateHs) != n || len(c.AIHashrateConvertedHs) != n || len(c.FirstDayBelowBreakeven) != n {
+		if c.From < 0 || n < 0 || !c.pathsMatch(n) {
 			return fmt.Errorf("cell %d paths %d..%d: the per-path figures do not match the range", c.Cell, c.From, c.To-1)
 		}
 		if k > 0 && (c.Cell < r.Cells[k-1].Cell || (c.Cell == r.Cells[k-1].Cell && c.From < r.Cells[k-1].To)) {
@@ -228,7 +230,8 @@ func Merge(parts []*Result) (*Result, error) {
 			if sl.From != 0 {
 				return nil, fmt.Errorf("cell %d: paths 0..%d are in no task", sl.Cell, sl.From-1)
 			}
-			cur = &CellResult{Cell: sl.Cell, BreakevenUSDPerPHDay: sl.BreakevenUSDPerPHDay, StartHashrateHs: sl.StartHashrateHs}
+			cur = &CellResult{Cell: sl.Cell, BreakevenUSDPerPHDay: sl.BreakevenUSDPerPHDay, StartHashrateHs: sl.StartHashrateHs,
+				AttackerBudgetUSD: sl.AttackerBudgetUSD, DoubleSpendRisk: sl.DoubleSpendRisk}
 			out.Cells = append(out.Cells, cur)
 		} else if sl.From != cur.To {
 			if sl.From < cur.To {
@@ -236,7 +239,7 @@ func Merge(parts []*Result) (*Result, error) {
 			}
 			return nil, fmt.Errorf("cell %d: paths %d..%d are in no task", sl.Cell, cur.To, sl.From-1)
 		}
-		if n := sl.To - sl.From; n < 0 || len(sl.MinSecurityBudgetUSDPerDay) != n || len(sl.FinalHashrateHs) != n || len(sl.AIHashrateConvertedHs) != n || len(sl.FirstDayBelowBreakeven) != n {
+		if n := sl.To - sl.From; n < 0 || !sl.pathsMatch(n) {
 			return nil, fmt.Errorf("cell %d paths %d..%d: the per-path figures do not match the range", sl.Cell, sl.From, sl.To-1)
 		}
 		cur.To = sl.To
@@ -245,6 +248,7 @@ func Merge(parts []*Result) (*Result, error) {
 		cur.FinalHashrateHs = append(cur.FinalHashrateHs, sl.FinalHashrateHs...)
 		cur.AIHashrateConvertedHs = append(cur.AIHashrateConvertedHs, sl.AIHashrateConvertedHs...)
 		cur.FirstDayBelowBreakeven = append(cur.FirstDayBelowBreakeven, sl.FirstDayBelowBreakeven...)
+		cur.WorstConfirmationsNeeded = append(cur.WorstConfirmationsNeeded, sl.WorstConfirmationsNeeded...)
 	}
 	if cur != nil && cur.To != spec.Paths {
 		return nil, fmt.Errorf("cell %d: paths %d..%d are in no task", cur.Cell, cur.To, spec.Paths-1)
@@ -253,6 +257,12 @@ func Merge(parts []*Result) (*Result, error) {
 		return nil, fmt.Errorf("cells %d..%d are in no task", got, spec.Cells()-1)
 	}
 	return out, nil
+}
+
+// pathsMatch reports whether every per-path slice holds n paths.
+func (c *CellResult) pathsMatch(n int) bool {
+	return len(c.MinSecurityBudgetUSDPerDay) == n && len(c.FinalHashrateHs) == n && len(c.AIHashrateConvertedHs) == n &&
+		len(c.FirstDayBelowBreakeven) == n && len(c.WorstConfirmationsNeeded) == n
 }
 
 func nextCell(c *CellResult) int {

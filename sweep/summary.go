@@ -21,12 +21,19 @@ type CellStats struct {
 	PHashpriceBelowBreakeven      float64 `json:"p_hashprice_below_breakeven" table:"%.3f"`
 	FirstDayBelowBreakevenP50     *int    `json:"first_day_below_breakeven_p50"`  // null: fewer than half the paths fall below
 	FirstDateBelowBreakevenP50    string  `json:"first_date_below_breakeven_p50"` // start_date + that day
-	SimulatedBlocks               int64   `json:"simulated_blocks"`
+	AttackerBudgetUSD             float64 `json:"attacker_budget_usd"`            // ASSUMED
+	DoubleSpendRisk               float64 `json:"double_spend_risk"`              // ASSUMED
+	// Median and 95th percentile over paths of a path's worst day:
+	// sim.MaxConfirmationsNeeded + 1 stands for "more than the cap".
+	ConfirmationsNeededWorstDayP50 int   `json:"confirmations_needed_worst_day_p50"`
+	ConfirmationsNeededWorstDayP95 int   `json:"confirmations_needed_worst_day_p95"`
+	SimulatedBlocks                int64 `json:"simulated_blocks"`
 }
 
 // Metrics lists the CellStats columns a frontier or a sensitivity can use.
 func Metrics() []string {
-	return []string{"p_security_budget_below", "min_security_budget_p50_usd_per_day", "hashrate_p50_hs", "hashrate_p5_hs", "ai_hashrate_share_mean", "p_hashprice_below_breakeven"}
+	return []string{"p_security_budget_below", "min_security_budget_p50_usd_per_day", "hashrate_p50_hs", "hashrate_p5_hs", "ai_hashrate_share_mean", "p_hashprice_below_breakeven",
+		"confirmations_needed_worst_day_p50", "confirmations_needed_worst_day_p95"}
 }
 
 func (c *CellStats) metric(name string) (float64, bool) {
@@ -43,6 +50,10 @@ func (c *CellStats) metric(name string) (float64, bool) {
 		return c.AIHashrateShareMean, true
 	case "p_hashprice_below_breakeven":
 		return c.PHashpriceBelowBreakeven, true
+	case "confirmations_needed_worst_day_p50":
+		return float64(c.ConfirmationsNeededWorstDayP50), true
+	case "confirmations_needed_worst_day_p95":
+		return float64(c.ConfirmationsNeededWorstDayP95), true
 	}
 	return 0, false
 }
@@ -78,7 +89,8 @@ func (r *Result) Stats() (*Spec, []CellStats, error) {
 		if n == 0 {
 			return nil, nil, fmt.Errorf("cell %d has no paths", c.Cell)
 		}
-		st := CellStats{Paths: n, BreakevenUSDPerPHDay: c.BreakevenUSDPerPHDay, SimulatedBlocks: c.Blocks}
+		st := CellStats{Paths: n, BreakevenUSDPerPHDay: c.BreakevenUSDPerPHDay, SimulatedBlocks: c.Blocks,
+			AttackerBudgetUSD: c.AttackerBudgetUSD, DoubleSpendRisk: c.DoubleSpendRisk}
 		below, fell := 0, 0
 		aiSum := 0.0
 		days := make([]float64, n)
@@ -104,6 +116,12 @@ func (r *Result) Stats() (*Spec, []CellStats, error) {
 		mb := slices.Clone(c.MinSecurityBudgetUSDPerDay)
 		slices.Sort(mb)
 		st.MinSecurityBudgetP50USDPerDay = orderStat(mb, 0.5)
+		conf := make([]float64, n)
+		for j, z := range c.WorstConfirmationsNeeded {
+			conf[j] = float64(z)
+		}
+		slices.Sort(conf)
+		st.ConfirmationsNeededWorstDayP50, st.ConfirmationsNeededWorstDayP95 = int(orderStat(conf, 0.5)), int(orderStat(conf, 0.95))
 		slices.Sort(days)
 		if d := orderStat(days, 0.5); !math.IsInf(d, 1) {
 			day := int(d)

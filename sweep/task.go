@@ -126,12 +126,16 @@ type CellResult struct {
 	BreakevenUSDPerPHDay float64
 	// StartHashrateHs is the hashrate running on day 0.
 	StartHashrateHs float64
-	Blocks          int64
+	// AttackerBudgetUSD and DoubleSpendRisk are the cell scenario's ASSUMED
+	// inputs of the confirmations counted below (sim.SecurityModel.BudgetAttacker).
+	AttackerBudgetUSD, DoubleSpendRisk float64
+	Blocks                             int64
 	// Per path:
 	MinSecurityBudgetUSDPerDay []float64 // lowest daily security budget over the horizon
 	FinalHashrateHs            []float64 // running hashrate on the last day
 	AIHashrateConvertedHs      []float64 // hashrate converted to AI/HPC by the last day
 	FirstDayBelowBreakeven     []int32   // first day hashprice < breakeven; −1 never
+	WorstConfirmationsNeeded   []int32   // most confirmations needed on any day (sim.DayOutcome.ConfirmationsNeeded)
 }
 
 // RunTask runs task i of n on up to workers goroutines. The result does
@@ -169,9 +173,12 @@ func (s *Spec) runSlices(ctx context.Context, slices []cellSlice, task, tasks, w
 			}
 		}
 		n := sl.to - sl.from
+		budget, risk := sc.Security.BudgetAttacker()
 		cr := &CellResult{Cell: sl.cell, From: sl.from, To: sl.to, BreakevenUSDPerPHDay: be,
+			AttackerBudgetUSD: budget, DoubleSpendRisk: risk,
 			MinSecurityBudgetUSDPerDay: make([]float64, n), FinalHashrateHs: make([]float64, n),
-			AIHashrateConvertedHs: make([]float64, n), FirstDayBelowBreakeven: make([]int32, n)}
+			AIHashrateConvertedHs: make([]float64, n), FirstDayBelowBreakeven: make([]int32, n),
+			WorstConfirmationsNeeded: make([]int32, n)}
 		res.Cells = append(res.Cells, cr)
 		opts := sim.Options{Paths: s.Paths, HorizonDays: sc.HorizonDays, Seed: s.CellSeed(sl.cell), Engine: s.Engine, Threads: 1}
 		for f := sl.from; f < sl.to; f += chunk {
@@ -210,6 +217,7 @@ func (s *Spec) runSlices(ctx context.Context, slices []cellSlice, task, tasks, w
 					if cr.FirstDayBelowBreakeven[j] < 0 && x.HashpriceUSDPerPHDay < be {
 						cr.FirstDayBelowBreakeven[j] = int32(d)
 					}
+					cr.WorstConfirmationsNeeded[j] = max(cr.WorstConfirmationsNeeded[j], int32(x.ConfirmationsNeeded))
 					if d == last {
 						cr.FinalHashrateHs[j] = x.HashrateHs
 						cr.AIHashrateConvertedHs[j] = x.AIHashrateConvertedHs
