@@ -97,8 +97,13 @@ func Write(w io.Writer, f Format, v any) error {
 	return err
 }
 
-// Render renders v in format f into memory.
+// Render renders v in format f into memory. A NaN or ±Inf anywhere in v
+// is an error naming the field, in every format: a result that is not a
+// number must not be printed as one.
 func Render(f Format, v any) ([]byte, error) {
+	if err := CheckFinite(v); err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	var err error
 	switch f {
@@ -456,4 +461,83 @@ func Grid(v any) (header []string, rows [][]string, err error) {
 		return []string{"field", "value"}, rows, nil
 	}
 	return g.header, g.rows, nil
+}
+
+// CheckFinite returns an error naming the first float field of v (by its
+// JSON name, with section names and row indices: "schedule[3].usd") that
+// holds NaN or ±Inf, and nil when every float in v is finite.
+func CheckFinite(v any) error {
+	if d, ok := asDocument(v); ok {
+		for _, s := range d.Sections {
+			if err := checkFinite(reflect.ValueOf(s.Data), s.Name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return checkFinite(reflect.ValueOf(v), "")
+}
+
+func checkFinite(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return checkFinite(v.Elem(), path)
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			if path == "" {
+				path = "value"
+			}
+			return fmt.Errorf("result field %s is %v, not a number: an input is out of the range the model covers", path, f)
+		}
+	case reflect.Struct:
+		if d, ok := v.Interface().(Document); v.CanInterface() && ok {
+			return CheckFinite(d)
+		}
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := f.Name
+			if tag, ok := f.Tag.Lookup("json"); ok {
+				n, _, _ := strings.Cut(tag, ",")
+				if n == "-" {
+					continue
+				}
+				if n != "" {
+					name = n
+				}
+			}
+			p := name
+			if f.Anonymous {
+				p = path
+			} else if path != "" {
+				p = path + "." + name
+			}
+			if err := checkFinite(v.Field(i), p); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil
+		}
+		for i := 0; i < v.Len(); i++ {
+			if err := checkFinite(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			if err := checkFinite(iter.Value(), fmt.Sprintf("%s[%v]", path, iter.Key())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,6 +169,35 @@ func TestHumanFloat(t *testing.T) {
 	for in, want := range cases {
 		if got := humanFloat(in); got != want {
 			t.Errorf("humanFloat(%g) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A NaN or Inf in a result is an error naming the field in every format,
+// never a printed "NaN" (table, CSV) or encoding/json's bare
+// "unsupported value".
+func TestNonFiniteResultIsAnError(t *testing.T) {
+	type row struct {
+		Day int     `json:"day"`
+		USD float64 `json:"usd"`
+	}
+	doc := Document{Title: "t", Sections: []Section{
+		{Name: "summary", Data: struct {
+			A float64 `json:"a_usd"`
+		}{1}},
+		{Name: "schedule", Data: []row{{1, 2}, {2, math.Inf(-1)}}},
+	}}
+	for _, f := range []Format{Table, CSV, JSON} {
+		_, err := Render(f, doc)
+		if err == nil || !strings.Contains(err.Error(), "schedule[1].usd") {
+			t.Errorf("%s: err = %v, want one naming schedule[1].usd", f, err)
+		}
+		_, err = Render(f, &row{USD: math.NaN()})
+		if err == nil || !strings.Contains(err.Error(), "usd") {
+			t.Errorf("%s: err = %v, want one naming usd", f, err)
+		}
+		if _, err := Render(f, []row{{1, 2}}); err != nil {
+			t.Errorf("%s: finite rows: %v", f, err)
 		}
 	}
 }

@@ -88,6 +88,6 @@ getnetworkhashps without the unbiased estimate, which needs two.`,
 	f.StringVar(&dbPath, "db", "", "store file from hashfall sync")
 	f.Int64Var(&height, "height", -1, "block height to estimate at (-1: the stored tip)")
 	f.Int64Var(&blocks, "blocks", metrics.CoreDefaultBlocks, "number of blocks (-1: since the last retarget)")
-	f.Float64Var(&confidence, "confidence", 0.95, "confidence level of the interval")
+	floatVar(f, &confidence, "confidence", 0.95, rangeOpenUnit, "confidence level of the interval")
 	return cmd
 }

@@ -61,13 +61,13 @@ expected cost + λ·variance of selling X BTC over T days in N equal periods.
 		},
 	}
 	f := cmd.Flags()
-	f.Float64Var(&l.Units, "btc", 0, "BTC to sell")
-	f.Float64Var(&l.HorizonDays, "days", 5, "horizon T, days")
+	floatVar(f, &l.Units, "btc", 0, rangeBTCAmount, "BTC to sell")
+	floatVar(f, &l.HorizonDays, "days", 5, rangeDays, "horizon T, days")
 	f.IntVar(&l.Periods, "periods", 5, "number of equal selling periods N")
-	f.Float64Var(&l.SigmaUSDPerSqrtDay, "sigma", 0, "price volatility σ, USD per BTC per √day")
-	f.Float64Var(&l.EtaUSDDayPerUnit2, "eta", 0, "temporary impact η, (USD/BTC)/(BTC/day)")
-	f.Float64Var(&l.GammaUSDPerUnit2, "gamma", 0, "permanent impact γ, (USD/BTC)/BTC")
-	f.Float64Var(&l.EpsilonUSDPerUnit, "epsilon", 0, "fixed cost ε per BTC sold (half spread + fees), USD")
-	f.Float64Var(&l.LambdaPerUSD, "lambda", 0, "risk aversion λ, 1/USD (0 = TWAP)")
+	floatVar(f, &l.SigmaUSDPerSqrtDay, "sigma", 0, rangeUSDPerUnit, "price volatility σ, USD per BTC per √day")
+	floatVar(f, &l.EtaUSDDayPerUnit2, "eta", 0, rangeCoefficient, "temporary impact η, (USD/BTC)/(BTC/day)")
+	floatVar(f, &l.GammaUSDPerUnit2, "gamma", 0, rangeCoefficient, "permanent impact γ, (USD/BTC)/BTC")
+	floatVar(f, &l.EpsilonUSDPerUnit, "epsilon", 0, rangeUSDPerUnit, "fixed cost ε per BTC sold (half spread + fees), USD")
+	floatVar(f, &l.LambdaPerUSD, "lambda", 0, rangeLambda, "risk aversion λ, 1/USD (0 = TWAP)")
 	return cmd
 }

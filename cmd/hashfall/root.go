@@ -16,6 +16,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/hashfall/hashfall/output"
@@ -137,6 +138,12 @@ Start with: hashfall report`,
 // with status 2, whatever validator the command uses.
 func markUsageErrors(c *cobra.Command) {
 	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// "--power-cost: must be in [0, 10] USD/kWh, got NaN" rather than
+		// pflag's longer `invalid argument "NaN" for "--power-cost" flag: …`.
+		var invalid *pflag.InvalidValueError
+		if errors.As(err, &invalid) {
+			return usageError{msg: "--" + invalid.GetFlag().Name + ": " + invalid.Unwrap().Error()}
+		}
 		return usageError{msg: err.Error()}
 	})
 	if args := c.Args; args != nil {

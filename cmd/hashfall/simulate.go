@@ -144,7 +144,7 @@ A scenario file may start from a built-in and change what it needs, e.g.
 	f.StringVar(&htmlPath, "html", "", "also write fan charts to this HTML file")
 	f.StringVar(&shard, "shard", "", "run slice k/N (0-based k) of the paths; needs --out")
 	f.StringVar(&out, "out", "", "write a mergeable shard file instead of printing")
-	f.Float64Var(&growth, "growth-pct-per-2w", 0, "exogenous scenario: hashrate growth, percent per two weeks")
+	floatVar(f, &growth, "growth-pct-per-2w", 0, rangeGrowthPct, "exogenous scenario: hashrate growth, percent per two weeks")
 	f.IntVar(&epochs, "epochs", 1000, "exogenous scenario: measured retarget epochs after the burn-in")
 	return cmd
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashfall/hashfall/output"
 	"github.com/hashfall/hashfall/sweep"
+	"github.com/hashfall/hashfall/units"
 )
 
 func init() { register(newSweepCmd) }
@@ -327,7 +328,7 @@ Other axes are held at their first grid value unless --fix KEY=V.`,
 			q.Fixed = map[string]float64{}
 			for _, kv := range fix {
 				k, v, ok := strings.Cut(kv, "=")
-				x, err := strconv.ParseFloat(v, 64)
+				x, err := units.ParseSI(v)
 				if !ok || err != nil {
 					return usageErrorf("--fix must be KEY=VALUE, got %q", kv)
 				}
@@ -364,7 +365,7 @@ Other axes are held at their first grid value unless --fix KEY=V.`,
 	fl.StringVar(&q.X, "x", "", "axis key along which the frontier runs")
 	fl.StringVar(&q.Y, "y", "", "axis key whose value at the level is reported")
 	fl.StringVar(&q.Metric, "metric", "p_security_budget_below", "per-cell result: "+strings.Join(sweep.Metrics(), ", "))
-	fl.Float64Var(&q.Level, "level", 0.05, "level of the metric")
+	siFloatVar(fl, &q.Level, "level", 0.05, rangeLevel, "level of the metric, SI suffix allowed (500E)")
 	fl.StringArrayVar(&fix, "fix", nil, "hold another axis at KEY=VALUE (a grid value)")
 	fl.StringVar(&chart, "chart", "", "also draw a heat map with the frontier to FILE.svg or FILE.png")
 	return cmd
