@@ -46,6 +46,9 @@ getnetworkhashps without the unbiased estimate, which needs two.`,
 			if !(confidence > 0 && confidence < 1) {
 				return usageErrorf("--confidence must be in (0, 1), got %g", confidence)
 			}
+			if blocks == 0 || blocks < -1 {
+				return usageErrorf("--blocks must be a positive number or -1, got %d", blocks)
+			}
 			st, err := openStore(dbPath)
 			if err != nil {
 				return err

@@ -47,6 +47,34 @@ func usageErrorf(format string, args ...any) error {
 	return usageError{msg: fmt.Sprintf(format, args...)}
 }
 
+// requireFlags returns a usage error listing, as typed, every one of names
+// the user did not set.
+func requireFlags(cmd *cobra.Command, names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if !cmd.Flags().Changed(n) {
+			missing = append(missing, "--"+n)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return usageErrorf("%s is required", missing[0])
+	}
+	return usageErrorf("%s are required", strings.Join(missing, ", "))
+}
+
+// unknownSubcommand makes a command that only groups subcommands reject an
+// argument that names none of them: `hashfall fleet bogus` is a usage error,
+// not help with exit 0. Without arguments it prints its help.
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return cmd.Help()
+}
+
 // emit renders v in the --format the user chose and writes it to stdout.
 func emit(cmd *cobra.Command, v any) error {
 	f, err := formatOf(cmd)
@@ -131,7 +159,20 @@ Start with: hashfall report`,
 		root.AddCommand(newCmd())
 	}
 	markUsageErrors(root)
+	walkGroups(root)
 	return root
+}
+
+// walkGroups gives every command below root that has subcommands but does
+// nothing itself the unknownSubcommand behaviour.
+func walkGroups(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		if sub.HasSubCommands() && sub.Run == nil && sub.RunE == nil {
+			sub.Args = cobra.ArbitraryArgs
+			sub.RunE = unknownSubcommand
+		}
+		walkGroups(sub)
+	}
 }
 
 // markUsageErrors makes flag and argument errors of every command exit

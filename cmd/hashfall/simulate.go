@@ -136,16 +136,16 @@ A scenario file may start from a built-in and change what it needs, e.g.
 	}
 	f := cmd.Flags()
 	f.StringVar(&scenario, "scenario", "", "built-in scenario (default, bear, ai-pivot, exogenous) or a YAML file")
-	f.IntVar(&paths, "paths", 1000, "number of Monte Carlo paths")
-	f.IntVar(&horizon, "horizon-days", 0, "days to simulate (default: the scenario's horizon)")
+	intVar(f, &paths, "paths", 1000, 1, maxPaths, "number of Monte Carlo paths")
+	intVar(f, &horizon, "horizon-days", 0, 1, maxHorizonDays, "days to simulate (default: the scenario's horizon)")
 	f.Uint64Var(&seed, "seed", 1, "random seed; path i uses the stream PCG(seed, i)")
-	f.IntVar(&threads, "threads", 0, "worker goroutines (0: all CPUs); does not change the result")
+	intVar(f, &threads, "threads", 0, 0, maxThreads, "worker goroutines (0: all CPUs); does not change the result")
 	f.StringVar(&engine, "engine", sim.EngineFast, "block (draw every block) or fast (Poisson counts and order statistics)")
 	f.StringVar(&htmlPath, "html", "", "also write fan charts to this HTML file")
 	f.StringVar(&shard, "shard", "", "run slice k/N (0-based k) of the paths; needs --out")
 	f.StringVar(&out, "out", "", "write a mergeable shard file instead of printing")
 	floatVar(f, &growth, "growth-pct-per-2w", 0, rangeGrowthPct, "exogenous scenario: hashrate growth, percent per two weeks")
-	f.IntVar(&epochs, "epochs", 1000, "exogenous scenario: measured retarget epochs after the burn-in")
+	intVar(f, &epochs, "epochs", 1000, 1, 10_000_000, "exogenous scenario: measured retarget epochs after the burn-in")
 	return cmd
 }
 
