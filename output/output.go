@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -125,30 +126,45 @@ func Render(f Format, v any) ([]byte, error) {
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so that a reader never sees half a file.
+// directory and a rename, so that a reader never sees half a file. Errors
+// name path, never the temporary file.
 func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return WriteError(path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return WriteError(path, err)
 	}
 	// CreateTemp makes the file private; a report is meant to be shared.
 	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return WriteError(path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return WriteError(path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return WriteError(path, err)
 	}
 	return nil
+}
+
+// WriteError reports a failed write of path: "write PATH: CAUSE", with the
+// cause stripped of the temporary file's name an atomic write works on.
+func WriteError(path string, err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		err = le.Err
+	}
+	return fmt.Errorf("write %s: %w", path, err)
 }
 
 // grid is the common shape every value is reduced to before it is drawn as

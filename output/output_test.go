@@ -201,3 +201,22 @@ func TestNonFiniteResultIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// A failed atomic write names the user's path, never the temporary file
+// it writes first.
+func TestWriteFileAtomicErrorNamesThePath(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "report.html")
+	// A non-empty folder where the file should go makes the rename fail.
+	if err := os.MkdirAll(filepath.Join(target, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFileAtomic(target, []byte("x"))
+	if err == nil || !strings.HasPrefix(err.Error(), "write "+target+": ") || strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("err = %v, want one naming %s and no temp file", err, target)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left %d entries in the folder, want only the obstacle", len(entries))
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,5 +77,39 @@ func TestCLIErrorsEveryCommand(t *testing.T) {
 				t.Errorf("%q: stderr %q, want one line starting %q", c.args, errOut, "hashfall: "+c.prefix)
 			}
 		})
+	}
+}
+
+// Output paths are checked before the work: a run of the largest allowed
+// size with an impossible --html or --out fails at once, naming the flag and
+// the user's path.
+func TestOutputPathsCheckedBeforeTheWork(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "nodir", "x.html")
+	cases := []struct {
+		args   []string
+		prefix string
+	}{
+		{[]string{"simulate", "--scenario", "default", "--paths", "1000000", "--html", missing}, "--html " + missing + ": folder " + filepath.Dir(missing) + " does not exist"},
+		{[]string{"simulate", "--scenario", "default", "--paths", "1000000", "--out", filepath.Join(file, "s.gob")}, "--out " + filepath.Join(file, "s.gob") + ": " + file + " is not a folder"},
+		{[]string{"report", "--html", dir}, "--html " + dir + ": is a folder"},
+		{[]string{"fleet", "rundown", "../../examples/fleet.yaml", "--html", missing}, "--html " + missing + ": folder"},
+		{[]string{"fleet", "curtail", "../../examples/fleet.yaml", "--schedule-out", missing}, "--schedule-out " + missing + ": folder"},
+		{[]string{"merge", "--html", missing, file}, "--html " + missing + ": folder"},
+		{[]string{"sweep", "run", "../../examples/sweep.yaml", "--task", "0/1", "--out", filepath.Join(file, "d")}, "--out " + filepath.Join(file, "d") + ": " + file + " is not a folder"},
+		{[]string{"sweep", "frontier", file, "--x", "a", "--y", "b", "--chart", missing}, "--chart " + missing + ": folder"},
+	}
+	for _, c := range cases {
+		out, errOut, code := runWithin(t, 20*time.Second, c.args...)
+		if code != exitUsage || out != "" || !strings.HasPrefix(errOut, "hashfall: "+c.prefix) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and %q", c.args, code, out, errOut, c.prefix)
+		}
+		if strings.Contains(errOut, ".tmp") || strings.Contains(errOut, ".shard-") {
+			t.Errorf("%q: error names a temp file: %q", c.args, errOut)
+		}
 	}
 }

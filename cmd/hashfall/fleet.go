@@ -178,8 +178,8 @@ hourly file. --synthetic-seed generates a SYNTHETIC year of prices instead.`,
 	cmd.Flags().StringVar(&pricesPath, "prices", "", "hourly price CSV (timestamp,usd_per_mwh) applied to every site")
 	cmd.Flags().Uint64Var(&syntheticSeed, "synthetic-seed", 1, "generate a SYNTHETIC year of hourly prices with this seed")
 	cmd.Flags().IntVar(&syntheticYear, "synthetic-year", 2026, "calendar year of the synthetic prices")
-	cmd.Flags().StringVar(&syntheticOut, "synthetic-out", "", "also write the synthetic prices to this CSV file")
-	cmd.Flags().StringVar(&scheduleOut, "schedule-out", "", "write the hour-by-hour on/off schedule (1 = run) per class to this CSV file")
+	outputFileVar(cmd.Flags(), &syntheticOut, "synthetic-out", "also write the synthetic prices to this CSV file")
+	outputFileVar(cmd.Flags(), &scheduleOut, "schedule-out", "write the hour-by-hour on/off schedule (1 = run) per class to this CSV file")
 	return cmd
 }
 
@@ -313,7 +313,7 @@ and market-impact parameters are ILLUSTRATIVE, not market data.`,
 	floatVar(fl, &gammaFrac, "gamma-frac", 1e-6, rangeFraction, "permanent impact γ as a fraction of price per BTC sold")
 	floatVar(fl, &epsilonBps, "epsilon-bps", 5, rangeBps, "fixed cost per BTC sold (half spread + fees), basis points of price")
 	floatVar(fl, &o.Liquidation.LambdaPerUSD, "lambda", 1e-9, rangeLambda, "risk aversion λ, 1/USD (1e-9 with the defaults: half-life of about two weeks)")
-	fl.StringVar(&htmlPath, "html", "", "also write an HTML timeline chart to this file")
+	outputFileVar(fl, &htmlPath, "html", "also write an HTML timeline chart to this file")
 	return cmd
 }
 

@@ -149,8 +149,10 @@ Start with: hashfall report`,
 			if _, err := formatOf(cmd); err != nil {
 				return err
 			}
-			_, err := progressOut(cmd)
-			return err
+			if _, err := progressOut(cmd); err != nil {
+				return err
+			}
+			return checkOutputPaths(cmd)
 		},
 	}
 	root.PersistentFlags().String("format", "table", "output format: table, json or csv")

@@ -141,9 +141,9 @@ A scenario file may start from a built-in and change what it needs, e.g.
 	f.Uint64Var(&seed, "seed", 1, "random seed; path i uses the stream PCG(seed, i)")
 	intVar(f, &threads, "threads", 0, 0, maxThreads, "worker goroutines (0: all CPUs); does not change the result")
 	f.StringVar(&engine, "engine", sim.EngineFast, "block (draw every block) or fast (Poisson counts and order statistics)")
-	f.StringVar(&htmlPath, "html", "", "also write fan charts to this HTML file")
+	outputFileVar(f, &htmlPath, "html", "also write fan charts to this HTML file")
 	f.StringVar(&shard, "shard", "", "run slice k/N (0-based k) of the paths; needs --out")
-	f.StringVar(&out, "out", "", "write a mergeable shard file instead of printing")
+	outputFileVar(f, &out, "out", "write a mergeable shard file instead of printing")
 	floatVar(f, &growth, "growth-pct-per-2w", 0, rangeGrowthPct, "exogenous scenario: hashrate growth, percent per two weeks")
 	intVar(f, &epochs, "epochs", 1000, 1, 10_000_000, "exogenous scenario: measured retarget epochs after the burn-in")
 	return cmd
