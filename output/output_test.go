@@ -124,8 +124,45 @@ func TestDocumentJSONKeysInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(csvOut), "# network\n") || !strings.Contains(string(csvOut), "# fleet\n") {
-		t.Errorf("csv sections missing:\n%s", csvOut)
+	// One table: the main section (the first list of rows), nothing else.
+	recs, err := csv.NewReader(bytes.NewReader(csvOut)).ReadAll()
+	if err != nil || len(recs) != 2 || recs[0][0] != "model" || strings.Contains(string(csvOut), "#") {
+		t.Errorf("csv is not the fleet table alone (%v):\n%s", err, csvOut)
+	}
+}
+
+// Tables show difficulty and hashrate with SI prefixes, never signed zero,
+// and hide a column empty in every row; CSV keeps exact numbers and every
+// column.
+func TestTableUnitsZeroAndEmptyColumns(t *testing.T) {
+	type row struct {
+		Difficulty  float64  `json:"difficulty"`
+		HashrateHs  float64  `json:"hashrate_hs"`
+		ProfitUSD   float64  `json:"profit_usd" table:"%.0f"`
+		Loss        float64  `json:"loss"`
+		PaybackDays *float64 `json:"payback_days"`
+	}
+	rows := []row{{Difficulty: 1.417e14, HashrateHs: 1.0143e21, ProfitUSD: -0.2, Loss: math.Copysign(0, -1)}}
+	table, err := Render(Table, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"141.7T", "1.014 ZH/s"} {
+		if !strings.Contains(string(table), want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	for _, bad := range []string{"-0", "e+", "payback_days"} {
+		if strings.Contains(string(table), bad) {
+			t.Errorf("table holds %q:\n%s", bad, table)
+		}
+	}
+	csvOut, err := Render(CSV, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "difficulty,hashrate_hs,profit_usd,loss,payback_days\n1.417e+14,1.0143e+21,-0.2,0,\n"; string(csvOut) != want {
+		t.Errorf("csv = %q, want %q", csvOut, want)
 	}
 }
 

@@ -51,9 +51,6 @@ expected cost + λ·variance of selling X BTC over T days in N equal periods.
 			if err != nil {
 				return err
 			}
-			if f, _ := formatOf(cmd); f == output.JSON {
-				return emit(cmd, s)
-			}
 			rows := make([]liquidationPeriod, len(s.Trades))
 			for i := range rows {
 				rows[i] = liquidationPeriod{Period: i + 1, TimeDays: s.TimesDays[i+1], SellBTC: s.Trades[i], HoldingsBTC: s.Holdings[i+1]}

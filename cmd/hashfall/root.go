@@ -76,12 +76,49 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 }
 
 // emit renders v in the --format the user chose and writes it to stdout.
+// A CSV is one table: of a Document, the section --section names or its
+// main one, with the title, notes and the other sections' names on stderr.
+// --section also narrows table and JSON output to one section.
 func emit(cmd *cobra.Command, v any) error {
 	f, err := formatOf(cmd)
 	if err != nil {
 		return err
 	}
+	section, _ := cmd.Flags().GetString("section")
+	d, isDoc := output.AsDocument(v)
+	switch {
+	case isDoc && (section != "" || f == output.CSV):
+		s, err := d.Section(section)
+		if err != nil {
+			return usageErrorf("--section: %v", err)
+		}
+		if f == output.CSV {
+			writeCSVNotes(cmd.ErrOrStderr(), d, s.Name)
+		}
+		v = s.Data
+	case section != "":
+		return usageErrorf("--section: %s prints one table; --section applies to results with several", cmd.CommandPath())
+	}
 	return output.Write(cmd.OutOrStdout(), f, v)
+}
+
+// writeCSVNotes puts on stderr what a one-table CSV on stdout cannot hold.
+func writeCSVNotes(w io.Writer, d output.Document, shown string) {
+	if d.Title != "" {
+		fmt.Fprintf(w, "note: %s\n", d.Title)
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	var others []string
+	for _, name := range d.SectionNames() {
+		if name != shown {
+			others = append(others, name)
+		}
+	}
+	if len(others) > 0 {
+		fmt.Fprintf(w, "note: CSV holds section %s; others: %s (--section NAME)\n", shown, strings.Join(others, ", "))
+	}
 }
 
 func formatOf(cmd *cobra.Command) (output.Format, error) {
@@ -156,6 +193,7 @@ Start with: hashfall report`,
 		},
 	}
 	root.PersistentFlags().String("format", "table", "output format: table, json or csv")
+	root.PersistentFlags().String("section", "", "print only this section of a result with several (a CSV holds the main one by default)")
 	root.PersistentFlags().String("progress", "auto", "progress bars on stderr: auto (when stderr is a terminal), always or never")
 	for _, newCmd := range commandConstructors {
 		root.AddCommand(newCmd())
