@@ -113,3 +113,28 @@ func TestOutputPathsCheckedBeforeTheWork(t *testing.T) {
 		}
 	}
 }
+
+// A run whose rate promises more than a minute left says so once, with the
+// estimate; a short one says nothing.
+func TestLongRunWarning(t *testing.T) {
+	var clock time.Time
+	now := func() time.Time { return clock }
+	var b strings.Builder
+	warn := longRunWarning(&b, now)
+	clock = clock.Add(time.Second)
+	warn(10, 1_000_000) // too early to judge
+	clock = clock.Add(3 * time.Second)
+	warn(100, 1_000_000) // 4 s per 100 paths: 40,000 s left
+	warn(200, 1_000_000)
+	if got := b.String(); strings.Count(got, "note:") != 1 || !strings.Contains(got, "100 of 1000000 paths in 4s; about 11h6m36s left") {
+		t.Errorf("warning = %q", got)
+	}
+	b.Reset()
+	clock = time.Time{}
+	warn = longRunWarning(&b, now)
+	clock = clock.Add(4 * time.Second)
+	warn(900, 1000)
+	if b.Len() != 0 {
+		t.Errorf("short run warned: %q", b.String())
+	}
+}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -113,7 +115,9 @@ A scenario file may start from a built-in and change what it needs, e.g.
 			}
 			opts := sim.Options{Paths: paths, HorizonDays: horizon, Seed: seed, Threads: threads, Engine: engine}
 			bar := newProgressBar(cmd, 1, "simulating paths")
+			warn := longRunWarning(cmd.ErrOrStderr(), time.Now)
 			rc.Progress = func(done, total int) {
+				warn(done, total)
 				if bar.GetMax() != total {
 					bar.ChangeMax(total)
 				}
@@ -147,6 +151,28 @@ A scenario file may start from a built-in and change what it needs, e.g.
 	floatVar(f, &growth, "growth-pct-per-2w", 0, rangeGrowthPct, "exogenous scenario: hashrate growth, percent per two weeks")
 	intVar(f, &epochs, "epochs", 1000, 1, 10_000_000, "exogenous scenario: measured retarget epochs after the burn-in")
 	return cmd
+}
+
+// longRunWarning returns a progress callback that, once a few seconds of
+// work give a rate, prints one note to w when the rest of the run will take
+// more than a minute, so that a large --paths is never silently slow.
+func longRunWarning(w io.Writer, now func() time.Time) func(done, total int) {
+	start, decided := now(), false
+	return func(done, total int) {
+		if decided || done < 1 {
+			return
+		}
+		elapsed := now().Sub(start)
+		if elapsed < 3*time.Second {
+			return
+		}
+		decided = true
+		left := time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+		if left > time.Minute {
+			fmt.Fprintf(w, "note: %d of %d paths in %s; about %s left at this rate (Ctrl-C stops; fewer --paths or a sweep split into tasks is faster)\n",
+				done, total, elapsed.Round(time.Second), left.Round(time.Second))
+		}
+	}
 }
 
 // parseShard reads "k/N" with 0 ≤ k < N ≤ paths.
