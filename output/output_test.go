@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,8 +124,45 @@ func TestDocumentJSONKeysInOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(csvOut), "# network\n") || !strings.Contains(string(csvOut), "# fleet\n") {
-		t.Errorf("csv sections missing:\n%s", csvOut)
+	// One table: the main section (the first list of rows), nothing else.
+	recs, err := csv.NewReader(bytes.NewReader(csvOut)).ReadAll()
+	if err != nil || len(recs) != 2 || recs[0][0] != "model" || strings.Contains(string(csvOut), "#") {
+		t.Errorf("csv is not the fleet table alone (%v):\n%s", err, csvOut)
+	}
+}
+
+// Tables show difficulty and hashrate with SI prefixes, never signed zero,
+// and hide a column empty in every row; CSV keeps exact numbers and every
+// column.
+func TestTableUnitsZeroAndEmptyColumns(t *testing.T) {
+	type row struct {
+		Difficulty  float64  `json:"difficulty"`
+		HashrateHs  float64  `json:"hashrate_hs"`
+		ProfitUSD   float64  `json:"profit_usd" table:"%.0f"`
+		Loss        float64  `json:"loss"`
+		PaybackDays *float64 `json:"payback_days"`
+	}
+	rows := []row{{Difficulty: 1.417e14, HashrateHs: 1.0143e21, ProfitUSD: -0.2, Loss: math.Copysign(0, -1)}}
+	table, err := Render(Table, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"141.7T", "1.014 ZH/s"} {
+		if !strings.Contains(string(table), want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	for _, bad := range []string{"-0", "e+", "payback_days"} {
+		if strings.Contains(string(table), bad) {
+			t.Errorf("table holds %q:\n%s", bad, table)
+		}
+	}
+	csvOut, err := Render(CSV, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "difficulty,hashrate_hs,profit_usd,loss,payback_days\n1.417e+14,1.0143e+21,-0.2,0,\n"; string(csvOut) != want {
+		t.Errorf("csv = %q, want %q", csvOut, want)
 	}
 }
 
@@ -169,5 +207,53 @@ func TestHumanFloat(t *testing.T) {
 		if got := humanFloat(in); got != want {
 			t.Errorf("humanFloat(%g) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A NaN or Inf in a result is an error naming the field in every format,
+// never a printed "NaN" (table, CSV) or encoding/json's bare
+// "unsupported value".
+func TestNonFiniteResultIsAnError(t *testing.T) {
+	type row struct {
+		Day int     `json:"day"`
+		USD float64 `json:"usd"`
+	}
+	doc := Document{Title: "t", Sections: []Section{
+		{Name: "summary", Data: struct {
+			A float64 `json:"a_usd"`
+		}{1}},
+		{Name: "schedule", Data: []row{{1, 2}, {2, math.Inf(-1)}}},
+	}}
+	for _, f := range []Format{Table, CSV, JSON} {
+		_, err := Render(f, doc)
+		if err == nil || !strings.Contains(err.Error(), "schedule[1].usd") {
+			t.Errorf("%s: err = %v, want one naming schedule[1].usd", f, err)
+		}
+		_, err = Render(f, &row{USD: math.NaN()})
+		if err == nil || !strings.Contains(err.Error(), "usd") {
+			t.Errorf("%s: err = %v, want one naming usd", f, err)
+		}
+		if _, err := Render(f, []row{{1, 2}}); err != nil {
+			t.Errorf("%s: finite rows: %v", f, err)
+		}
+	}
+}
+
+// A failed atomic write names the user's path, never the temporary file
+// it writes first.
+func TestWriteFileAtomicErrorNamesThePath(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "report.html")
+	// A non-empty folder where the file should go makes the rename fail.
+	if err := os.MkdirAll(filepath.Join(target, "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFileAtomic(target, []byte("x"))
+	if err == nil || !strings.HasPrefix(err.Error(), "write "+target+": ") || strings.Contains(err.Error(), ".tmp") {
+		t.Errorf("err = %v, want one naming %s and no temp file", err, target)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left %d entries in the folder, want only the obstacle", len(entries))
 	}
 }

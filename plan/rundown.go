@@ -110,6 +110,10 @@ type Rundown struct {
 	Timeline     []RundownDay
 }
 
+// minBTCOrder is the smallest BTC sale the run-down plans, 0.0001 BTC:
+// ASSUMED, the order of an exchange's minimum order size.
+const minBTCOrder = 1e-4
+
 // Rundown builds a dated plan for a fleet on a deterministic path: price
 // and difficulty compound monthly from n. Each day every running group is
 // priced with economics.Machine; a group whose profit turns negative is
@@ -279,9 +283,25 @@ func (f *Fleet) planBTCSales(out *Rundown, o RundownOptions, netAt func(int) eco
 	held := f.Treasury.BTC
 	proceedsByDay := make([]float64, len(out.Timeline))
 	btcByDay := make([]float64, len(out.Timeline))
+	lastSale, folded := -1, 0
 	for k, btc := range s.Trades {
 		if btc < 1/economics.SatPerBTC {
 			continue // the sinh tail: less than a satoshi is no trade
+		}
+		if btc < minBTCOrder && lastSale >= 0 {
+			// Too small to place: fold it into the previous sale. Selling
+			// earlier, never later, keeps cash from running short, and
+			// the plan lists no near-zero action.
+			e := &out.Events[lastSale]
+			usd := btc * netAt(e.Day).PriceUSD
+			e.BTC += btc
+			e.AmountUSD += usd
+			proceedsByDay[e.Day] += usd
+			btcByDay[e.Day] += btc
+			out.Summary.BTCSold += btc
+			out.Summary.BTCSalesUSD += usd
+			folded++
+			continue
 		}
 		d := dayOf(s, k)
 		usd := btc * netAt(d).PriceUSD
@@ -291,6 +311,10 @@ func (f *Fleet) planBTCSales(out *Rundown, o RundownOptions, netAt func(int) eco
 		out.Summary.BTCSalesUSD += usd
 		out.Events = append(out.Events, RundownEvent{Date: date(d), Day: d, Action: "sell BTC", Site: "treasury", BTC: btc, AmountUSD: usd,
 			Reason: fmt.Sprintf("Almgren–Chriss period %d of %d, κ = %.3f/day", k+1, len(s.Trades), s.KappaPerDay)})
+		lastSale = len(out.Events) - 1
+	}
+	if folded > 0 {
+		out.Events[lastSale].Reason += fmt.Sprintf("; with the %d later periods below %g BTC", folded, minBTCOrder)
 	}
 	var cum, cumBTC float64
 	for d := range out.Timeline {

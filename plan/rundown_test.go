@@ -152,3 +152,32 @@ func TestRundownUncoveredShortfall(t *testing.T) {
 	}
 	near(t, "uncovered", r.Summary.UncoveredUSD, -r.Summary.MinCashBeforeSaleUSD, 1e-9)
 }
+
+// The Almgren–Chriss tail ends in sales too small to show or place; they
+// are folded into the last placeable sale, so that no action rounds to
+// "sell 0.0000 BTC, $0" and the total sold is unchanged.
+func TestRundownHasNoZeroQuantitySales(t *testing.T) {
+	f := mustFleet(t, rundownFleet)
+	o := rundownOptions()
+	o.PriceDriftPctPerMonth = 0
+	r, err := f.Rundown(economics.Snapshot2026Feb.Network, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	sales := 0
+	for _, e := range r.Events {
+		if e.Action != "sell BTC" {
+			continue
+		}
+		sales++
+		sum += e.BTC
+		if e.BTC < minBTCOrder {
+			t.Errorf("day %d: sale of %g BTC, below the %g BTC minimum", e.Day, e.BTC, minBTCOrder)
+		}
+	}
+	if sales == 0 {
+		t.Fatal("test fleet sells no BTC")
+	}
+	near(t, "BTC in events vs sold", sum, r.Summary.BTCSold, 1e-12)
+}

@@ -61,8 +61,26 @@ func LoadConfig(path string) (*FileConfig, error) {
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	if c.PowerUSDPerKWh < 0 || (c.PUE != 0 && c.PUE < 1) || c.Price.Fixed < 0 || c.StaleAfterMinutes < 0 || c.Price.PollSeconds < 0 {
-		return nil, fmt.Errorf("%s: power_usd_per_kwh, price.fixed, stale_after_minutes and price.poll_seconds must be ≥ 0 and pue ≥ 1", path)
+	// Each check is written so that NaN fails it (every comparison with
+	// NaN is false); the bounds are physical, as for the CLI's flags.
+	for _, f := range []struct {
+		key    string
+		x      float64
+		lo, hi float64
+	}{
+		{"power_usd_per_kwh", c.PowerUSDPerKWh, 0, 10},
+		{"pue", c.PUE, 0, 10},
+		{"price.fixed", c.Price.Fixed, 0, 1e7},
+		{"price.max_age_seconds", c.Price.MaxAgeSeconds, 0, 86400 * 365},
+		{"price.poll_seconds", c.Price.PollSeconds, 0, 86400 * 365},
+		{"stale_after_minutes", c.StaleAfterMinutes, 0, 60 * 24 * 365},
+	} {
+		if !(f.x >= f.lo && f.x <= f.hi) {
+			return nil, fmt.Errorf("%s: %s must be in [%g, %g], got %g", path, f.key, f.lo, f.hi, f.x)
+		}
+	}
+	if c.PUE != 0 && c.PUE < 1 {
+		return nil, fmt.Errorf("%s: pue must be ≥ 1 (or absent), got %g", path, c.PUE)
 	}
 	for i := range c.Alerts.Rules {
 		if err := c.Alerts.Rules[i].Validate(); err != nil {

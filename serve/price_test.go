@@ -194,3 +194,24 @@ func TestSnapshotRepricedBySource(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Floats in the config are finite and physical (issue 15): NaN passed the
+// old `< 0` checks and reached every answer.
+func TestConfigRejectsNonFiniteAndAbsurdNumbers(t *testing.T) {
+	cfgPath := filepath.Join(t.TempDir(), "serve.yaml")
+	for _, c := range []struct{ yaml, key string }{
+		{"power_usd_per_kwh: .nan\n", "power_usd_per_kwh"},
+		{"power_usd_per_kwh: 1e308\n", "power_usd_per_kwh"},
+		{"pue: .nan\n", "pue"},
+		{"pue: 0.5\n", "pue"},
+		{"price: {fixed: .inf}\n", "price.fixed"},
+		{"price: {csv: p.csv, poll_seconds: .inf}\n", "price.poll_seconds"},
+		{"price: {tickers: [kraken], max_age_seconds: .nan}\n", "price.max_age_seconds"},
+		{"stale_after_minutes: -.inf\n", "stale_after_minutes"},
+	} {
+		os.WriteFile(cfgPath, []byte(c.yaml), 0o600)
+		if _, err := LoadConfig(cfgPath); err == nil || !strings.Contains(err.Error(), c.key) {
+			t.Errorf("%q: err = %v, want one naming %s", c.yaml, err, c.key)
+		}
+	}
+}

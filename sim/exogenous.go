@@ -124,7 +124,7 @@ func exogenousHashrateHs(h0, kappa, a, pieceS float64) float64 {
 
 func (w *world) exogenousCheck() error {
 	e := w.s.Exogenous
-	if e.GrowthPctPer2W < 0 {
+	if !(e.GrowthPctPer2W >= 0) {
 		return fmt.Errorf("exogenous growth must be ≥ 0 %% per two weeks, got %g (a shrinking hashrate has finite total work and would never finish the epochs)", e.GrowthPctPer2W)
 	}
 	// Difficulty is at most 2^224 (target 1); keep well inside.

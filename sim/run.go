@@ -34,7 +34,7 @@ func (o Options) normalize(s *Scenario) (Options, error) {
 		o.Paths = 1000
 	}
 	if o.Paths < 1 || o.Paths > 1<<31-1 {
-		return o, fmt.Errorf("paths must be ≥ 1, got %d", o.Paths)
+		return o, fmt.Errorf("paths must be between 1 and %d, got %d", 1<<31-1, o.Paths)
 	}
 	if o.HorizonDays == 0 {
 		o.HorizonDays = s.HorizonDays

@@ -310,22 +310,25 @@ func (s *Scenario) hash() string {
 func (s *Summary) WriteFile(path string) error {
 	f, err := os.CreateTemp(dirOf(path), ".shard-*")
 	if err != nil {
-		return err
+		return output.WriteError(path, err)
 	}
 	defer os.Remove(f.Name())
 	zw := gzip.NewWriter(f)
 	if err := gob.NewEncoder(zw).Encode(s); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return output.WriteError(path, err)
 	}
 	if err := zw.Close(); err != nil {
 		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return output.WriteError(path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return output.WriteError(path, err)
 	}
-	return os.Rename(f.Name(), path)
+	if err := os.Rename(f.Name(), path); err != nil {
+		return output.WriteError(path, err)
+	}
+	return nil
 }
 
 func dirOf(path string) string {

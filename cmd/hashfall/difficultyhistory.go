@@ -63,8 +63,8 @@ its running peak. --since/--until (YYYY-MM-DD) restrict the periods compared.`,
 			var rankPct float64
 			if rank != "" {
 				rankPct, err = strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rank), "%"), 64)
-				if err != nil || rankPct == 0 {
-					return usageErrorf("--rank: %q is not a non-zero percentage such as -11.16%%", rank)
+				if err != nil || rankPct == 0 || !rangeRetargetPct.contains(rankPct) {
+					return usageErrorf("--rank: %q is not a non-zero percentage in %s such as -11.16%%", rank, rangeRetargetPct)
 				}
 			}
 			st, err := openStore(dbPath)

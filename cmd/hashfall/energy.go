@@ -84,10 +84,10 @@ func newEnergyCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&dbPath, "db", "", "store file from hashfall sync, with prices imported")
 	f.StringVar(&catalogPath, "catalog", "", "ASIC catalog YAML file (default: the embedded catalog)")
-	f.Float64Var(&powerCost, "power-cost", 0.05, "power price, USD/kWh (CBECI's default is 0.05)")
-	f.Float64Var(&asicUSDPerTH, "asic-usd-per-th", 15, "price of new ASIC hardware, USD per TH/s (assumed)")
-	f.Float64Var(&rentUSDPerPHDay, "rent-usd-per-ph-day", 0, "hashrate rental price, USD per PH/s per day (0: not priced)")
-	f.Float64Var(&attackDays, "attack-days", 1, "duration of the attack, days")
-	f.Float64Var(&pue, "pue", 1.1, "attacker's power usage effectiveness")
+	floatVar(f, &powerCost, "power-cost", 0.05, rangePowerUSDPerKWh, "power price, USD/kWh (CBECI's default is 0.05)")
+	floatVar(f, &asicUSDPerTH, "asic-usd-per-th", 15, rangeUSDPerUnit, "price of new ASIC hardware, USD per TH/s (assumed)")
+	floatVar(f, &rentUSDPerPHDay, "rent-usd-per-ph-day", 0, rangeUSDPerUnit, "hashrate rental price, USD per PH/s per day (0: not priced)")
+	floatVar(f, &attackDays, "attack-days", 1, rangeDays, "duration of the attack, days")
+	floatVar(f, &pue, "pue", 1.1, rangePUE, "attacker's power usage effectiveness")
 	return cmd
 }

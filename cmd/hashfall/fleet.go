@@ -179,8 +179,8 @@ hourly file. --synthetic-seed generates a SYNTHETIC year of prices instead.`,
 	cmd.Flags().StringVar(&pricesPath, "prices", "", "hourly price CSV (timestamp,usd_per_mwh) applied to every site")
 	cmd.Flags().Uint64Var(&syntheticSeed, "synthetic-seed", 1, "generate a SYNTHETIC year of hourly prices with this seed")
 	cmd.Flags().IntVar(&syntheticYear, "synthetic-year", 2026, "calendar year of the synthetic prices")
-	cmd.Flags().StringVar(&syntheticOut, "synthetic-out", "", "also write the synthetic prices to this CSV file")
-	cmd.Flags().StringVar(&scheduleOut, "schedule-out", "", "write the hour-by-hour on/off schedule (1 = run) per class to this CSV file")
+	outputFileVar(cmd.Flags(), &syntheticOut, "synthetic-out", "also write the synthetic prices to this CSV file")
+	outputFileVar(cmd.Flags(), &scheduleOut, "schedule-out", "write the hour-by-hour on/off schedule (1 = run) per class to this CSV file")
 	return cmd
 }
 
@@ -251,12 +251,12 @@ and what the option to wait is worth.`,
 	f := cmd.Flags()
 	f.StringVar(&site, "site", "", "site to convert (must have an ai: option)")
 	f.StringVar(&scenario, "scenario", "default", "simulator scenario: default, bear, ai-pivot or a YAML file")
-	f.IntVar(&paths, "paths", 1000, "number of simulated paths")
-	f.IntVar(&horizonDays, "horizon-days", 0, "simulated horizon, days (0: the scenario's)")
+	intVar(f, &paths, "paths", 1000, 2, maxPaths, "number of simulated paths")
+	intVar(f, &horizonDays, "horizon-days", 0, 0, maxHorizonDays, "simulated horizon, days (0: the scenario's)")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
-	f.Float64Var(&o.DiscountPctPerYear, "discount-pct", 10, "discount rate, percent per year")
+	floatVar(f, &o.DiscountPctPerYear, "discount-pct", 10, rangePct, "discount rate, percent per year")
 	f.StringVar(&salvage, "salvage-usd-per-th", "12,4,1.5,0.3", "resale USD per TH/s for <25, 25–38, 38–68, >68 J/TH (illustrative default)")
-	f.Float64Var(&o.Salvage.DeclinePctPerMonth, "salvage-decline-pct", 3, "salvage value decline per month, percent")
+	floatVar(f, &o.Salvage.DeclinePctPerMonth, "salvage-decline-pct", 3, rangePct, "salvage value decline per month, percent")
 	sf.add(cmd)
 	f.Lookup("prices").Usage = "price file: value mining with the optimal curtailment schedule against it instead of the flat mean tariff"
 	return cmd
@@ -337,18 +337,18 @@ and market-impact parameters are ILLUSTRATIVE, not market data.`,
 	sf.add(cmd)
 	cmd.Flags().Lookup("prices").Usage = "price file: each group earns its optimal curtailment schedule against it instead of the flat mean tariff"
 	fl := cmd.Flags()
-	fl.IntVar(&o.HorizonDays, "horizon-days", 365, "days to plan")
+	intVar(fl, &o.HorizonDays, "horizon-days", 365, 1, maxHorizonDays, "days to plan")
 	fl.StringVar(&start, "start", economics.Snapshot2026Feb.AsOf.Format(time.DateOnly), "first day of the plan, YYYY-MM-DD")
-	fl.Float64Var(&o.PriceDriftPctPerMonth, "price-drift-pct", 0, "BTC price change per month, percent (compounding)")
-	fl.Float64Var(&o.DifficultyPctPerMonth, "difficulty-drift-pct", 0, "difficulty change per month, percent (compounding)")
+	floatVar(fl, &o.PriceDriftPctPerMonth, "price-drift-pct", 0, rangeDriftPct, "BTC price change per month, percent (compounding)")
+	floatVar(fl, &o.DifficultyPctPerMonth, "difficulty-drift-pct", 0, rangeDriftPct, "difficulty change per month, percent (compounding)")
 	fl.StringVar(&salvage, "salvage-usd-per-th", "12,4,1.5,0.3", "resale USD per TH/s for <25, 25–38, 38–68, >68 J/TH (illustrative default)")
-	fl.Float64Var(&o.Salvage.DeclinePctPerMonth, "salvage-decline-pct", 3, "salvage value decline per month, percent")
-	fl.Float64Var(&volPctPerDay, "btc-vol-pct", 3, "BTC daily volatility, percent of price (σ for Almgren–Chriss)")
-	fl.Float64Var(&etaFrac, "eta-frac", 1e-5, "temporary impact η as a fraction of price per BTC/day sold")
-	fl.Float64Var(&gammaFrac, "gamma-frac", 1e-6, "permanent impact γ as a fraction of price per BTC sold")
-	fl.Float64Var(&epsilonBps, "epsilon-bps", 5, "fixed cost per BTC sold (half spread + fees), basis points of price")
-	fl.Float64Var(&o.Liquidation.LambdaPerUSD, "lambda", 1e-9, "risk aversion λ, 1/USD (1e-9 with the defaults: half-life of about two weeks)")
-	fl.StringVar(&htmlPath, "html", "", "also write an HTML timeline chart to this file")
+	floatVar(fl, &o.Salvage.DeclinePctPerMonth, "salvage-decline-pct", 3, rangePct, "salvage value decline per month, percent")
+	floatVar(fl, &volPctPerDay, "btc-vol-pct", 3, rangePct, "BTC daily volatility, percent of price (σ for Almgren–Chriss)")
+	floatVar(fl, &etaFrac, "eta-frac", 1e-5, rangeFraction, "temporary impact η as a fraction of price per BTC/day sold")
+	floatVar(fl, &gammaFrac, "gamma-frac", 1e-6, rangeFraction, "permanent impact γ as a fraction of price per BTC sold")
+	floatVar(fl, &epsilonBps, "epsilon-bps", 5, rangeBps, "fixed cost per BTC sold (half spread + fees), basis points of price")
+	floatVar(fl, &o.Liquidation.LambdaPerUSD, "lambda", 1e-9, rangeLambda, "risk aversion λ, 1/USD (1e-9 with the defaults: half-life of about two weeks)")
+	outputFileVar(fl, &htmlPath, "html", "also write an HTML timeline chart to this file")
 	return cmd
 }
 

@@ -102,8 +102,8 @@ timestamp,usd_per_mwh CSV at a fixed step in --tz.`,
 	}
 	in.add(cmd)
 	sf.add(cmd)
-	cmd.Flags().StringVar(&sf.scheduleOut, "schedule-out", "", "write the interval-by-interval schedule to this CSV file")
-	cmd.Flags().Float64Var(&hashpriceGiven, "hashprice-usd-per-ph-day", 0, "hashprice to use instead of the one from --price, --difficulty and --fees-btc")
+	outputFileVar(cmd.Flags(), &sf.scheduleOut, "schedule-out", "write the interval-by-interval schedule to this CSV file")
+	floatVar(cmd.Flags(), &hashpriceGiven, "hashprice-usd-per-ph-day", 0, rangeUSDPerUnit, "hashprice to use instead of the one from --price, --difficulty and --fees-btc")
 	return cmd
 }
 
@@ -115,13 +115,13 @@ func (sf *scheduleFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&sf.point, "settlement-point", "", "ERCOT settlement point or load zone, e.g. HB_WEST (ercot-rt, ercot-dam)")
 	fl.StringVar(&sf.tz, "tz", "UTC", "time zone of csv timestamps without an offset, e.g. America/Chicago")
 	fl.StringVar(&sf.step, "step", "", "csv interval, e.g. 5m, 15m, 1h (default: from the first two rows)")
-	fl.Float64Var(&sf.transmission, "transmission-usd-per-kw-year", 0, "4CP transmission rate, USD/kW-year")
+	floatVar(fl, &sf.transmission, "transmission-usd-per-kw-year", 0, rangeUSDPerUnit, "4CP transmission rate, USD/kW-year")
 	fl.StringVar(&sf.peakFile, "peak-probabilities", "", "timestamp,probability CSV: chance each interval is a 4CP peak (times in --tz)")
 	fl.BoolVar(&sf.fourCPRule, "four-cp-rule", false, "ASSUMED 4CP prior: each June–September peak equally likely in weekday 15:00–18:00 Central intervals")
 	fl.StringVar(&sf.drFile, "dr-events", "", "start,end,usd_per_mwh CSV of called demand-response events (times in --tz)")
-	fl.Float64Var(&sf.ramp, "ramp-mw-per-interval", 0, "site ramp limit, MW change per interval (0 = none)")
-	fl.IntVar(&sf.minOn, "min-on", 1, "minimum intervals a class stays on once started")
-	fl.IntVar(&sf.minOff, "min-off", 1, "minimum intervals a class stays off once stopped")
+	floatVar(fl, &sf.ramp, "ramp-mw-per-interval", 0, rangeMW, "site ramp limit, MW change per interval (0 = none)")
+	intVar(fl, &sf.minOn, "min-on", 1, 1, 35136, "minimum intervals a class stays on once started")
+	intVar(fl, &sf.minOff, "min-off", 1, 1, 35136, "minimum intervals a class stays off once stopped")
 }
 
 // check validates the flags before any work, the output folder included.

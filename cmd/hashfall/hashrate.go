@@ -46,6 +46,9 @@ getnetworkhashps without the unbiased estimate, which needs two.`,
 			if !(confidence > 0 && confidence < 1) {
 				return usageErrorf("--confidence must be in (0, 1), got %g", confidence)
 			}
+			if blocks == 0 || blocks < -1 {
+				return usageErrorf("--blocks must be a positive number or -1, got %d", blocks)
+			}
 			st, err := openStore(dbPath)
 			if err != nil {
 				return err
@@ -88,6 +91,6 @@ getnetworkhashps without the unbiased estimate, which needs two.`,
 	f.StringVar(&dbPath, "db", "", "store file from hashfall sync")
 	f.Int64Var(&height, "height", -1, "block height to estimate at (-1: the stored tip)")
 	f.Int64Var(&blocks, "blocks", metrics.CoreDefaultBlocks, "number of blocks (-1: since the last retarget)")
-	f.Float64Var(&confidence, "confidence", 0.95, "confidence level of the interval")
+	floatVar(f, &confidence, "confidence", 0.95, rangeOpenUnit, "confidence level of the interval")
 	return cmd
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/hashfall/hashfall/output"
@@ -34,8 +36,13 @@ expected cost + λ·variance of selling X BTC over T days in N equal periods.
 γ in USD/BTC per BTC (permanent impact), ε in USD per BTC sold, λ in 1/USD.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !cmd.Flags().Changed("btc") {
-				return usageErrorf("--btc is required")
+			if err := requireFlags(cmd, "btc", "eta"); err != nil {
+				return err
+			}
+			if l.LambdaPerUSD > 0 {
+				if err := requireFlags(cmd, "sigma"); err != nil {
+					return fmt.Errorf("%w (with --lambda > 0)", err)
+				}
 			}
 			if err := l.Validate(); err != nil {
 				return usageErrorf("%v", err)
@@ -43,9 +50,6 @@ expected cost + λ·variance of selling X BTC over T days in N equal periods.
 			s, err := plan.AlmgrenChriss(l)
 			if err != nil {
 				return err
-			}
-			if f, _ := formatOf(cmd); f == output.JSON {
-				return emit(cmd, s)
 			}
 			rows := make([]liquidationPeriod, len(s.Trades))
 			for i := range rows {
@@ -61,13 +65,13 @@ expected cost + λ·variance of selling X BTC over T days in N equal periods.
 		},
 	}
 	f := cmd.Flags()
-	f.Float64Var(&l.Units, "btc", 0, "BTC to sell")
-	f.Float64Var(&l.HorizonDays, "days", 5, "horizon T, days")
-	f.IntVar(&l.Periods, "periods", 5, "number of equal selling periods N")
-	f.Float64Var(&l.SigmaUSDPerSqrtDay, "sigma", 0, "price volatility σ, USD per BTC per √day")
-	f.Float64Var(&l.EtaUSDDayPerUnit2, "eta", 0, "temporary impact η, (USD/BTC)/(BTC/day)")
-	f.Float64Var(&l.GammaUSDPerUnit2, "gamma", 0, "permanent impact γ, (USD/BTC)/BTC")
-	f.Float64Var(&l.EpsilonUSDPerUnit, "epsilon", 0, "fixed cost ε per BTC sold (half spread + fees), USD")
-	f.Float64Var(&l.LambdaPerUSD, "lambda", 0, "risk aversion λ, 1/USD (0 = TWAP)")
+	floatVar(f, &l.Units, "btc", 0, rangeBTCAmount, "BTC to sell")
+	floatVar(f, &l.HorizonDays, "days", 5, rangeDays, "horizon T, days")
+	intVar(f, &l.Periods, "periods", 5, 1, 100_000, "number of equal selling periods N")
+	floatVar(f, &l.SigmaUSDPerSqrtDay, "sigma", 0, rangeUSDPerUnit, "price volatility σ, USD per BTC per √day")
+	floatVar(f, &l.EtaUSDDayPerUnit2, "eta", 0, rangeCoefficient, "temporary impact η, (USD/BTC)/(BTC/day)")
+	floatVar(f, &l.GammaUSDPerUnit2, "gamma", 0, rangeCoefficient, "permanent impact γ, (USD/BTC)/BTC")
+	floatVar(f, &l.EpsilonUSDPerUnit, "epsilon", 0, rangeUSDPerUnit, "fixed cost ε per BTC sold (half spread + fees), USD")
+	floatVar(f, &l.LambdaPerUSD, "lambda", 0, rangeLambda, "risk aversion λ, 1/USD (0 = TWAP)")
 	return cmd
 }

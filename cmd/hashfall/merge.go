@@ -38,6 +38,6 @@ count and together cover every path once.`,
 			return emitSummary(cmd, sum, htmlPath)
 		},
 	}
-	cmd.Flags().StringVar(&htmlPath, "html", "", "also write fan charts to this HTML file")
+	outputFileVar(cmd.Flags(), &htmlPath, "html", "also write fan charts to this HTML file")
 	return cmd
 }

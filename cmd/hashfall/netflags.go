@@ -6,15 +6,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hashfall/hashfall/economics"
-	"github.com/hashfall/hashfall/units"
 )
 
 // networkFlags are the flags that describe a network state and a site, shared
 // by hashprice, machines and report.
 type networkFlags struct {
 	price      float64
-	difficulty string
-	hashrate   string
+	difficulty float64
+	hashrateHs float64
 	feesBTC    float64
 	powerCost  float64
 	pue        float64
@@ -23,17 +22,17 @@ type networkFlags struct {
 
 func (nf *networkFlags) addNetwork(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.Float64Var(&nf.price, "price", 0, "BTC price in USD")
-	f.StringVar(&nf.difficulty, "difficulty", "", "network difficulty, SI suffix allowed (141.7T)")
-	f.StringVar(&nf.hashrate, "hashrate", "", "network hashrate in H/s, SI suffix allowed (890E, 1Z); implies the difficulty")
-	f.Float64Var(&nf.feesBTC, "fees-btc", float64(economics.Snapshot2026Feb.Network.FeesPerBlockSat)/economics.SatPerBTC, "mean transaction fees per block, BTC")
+	floatVar(f, &nf.price, "price", 0, rangePriceUSD, "BTC price in USD")
+	siFloatVar(f, &nf.difficulty, "difficulty", 0, rangeDifficulty, "network difficulty, SI suffix allowed (141.7T)")
+	hashrateVar(f, &nf.hashrateHs, "hashrate", 0, rangeHashrateHs, "network hashrate in H/s, SI suffix allowed (890E, 1Z); implies the difficulty")
+	floatVar(f, &nf.feesBTC, "fees-btc", float64(economics.Snapshot2026Feb.Network.FeesPerBlockSat)/economics.SatPerBTC, rangeBTC, "mean transaction fees per block, BTC")
 }
 
 func (nf *networkFlags) addSite(cmd *cobra.Command) {
 	f := cmd.Flags()
-	f.Float64Var(&nf.powerCost, "power-cost", 0, "power price, USD/kWh")
-	f.Float64Var(&nf.pue, "pue", 1, "power usage effectiveness (facility / machine energy, ≥ 1)")
-	f.Float64Var(&nf.poolFeePct, "pool-fee", 0, "pool fee, percent of revenue")
+	floatVar(f, &nf.powerCost, "power-cost", 0, rangePowerUSDPerKWh, "power price, USD/kWh")
+	floatVar(f, &nf.pue, "pue", 1, rangePUE, "power usage effectiveness (facility / machine energy, ≥ 1)")
+	floatVar(f, &nf.poolFeePct, "pool-fee", 0, rangePctBelow100, "pool fee, percent of revenue")
 }
 
 // network builds the state from the flags. With fallback non-nil, flags the
@@ -59,17 +58,9 @@ func (nf *networkFlags) network(cmd *cobra.Command, fallback *economics.State) (
 	}
 	switch {
 	case flags.Changed("difficulty"):
-		d, err := units.ParseSI(nf.difficulty)
-		if err != nil {
-			return n, usageErrorf("--difficulty: %v", err)
-		}
-		n.Difficulty = d
+		n.Difficulty = nf.difficulty
 	case flags.Changed("hashrate"):
-		hs, err := units.ParseHashrate(nf.hashrate)
-		if err != nil {
-			return n, usageErrorf("--hashrate: %v", err)
-		}
-		n.Difficulty = economics.ImpliedDifficulty(hs)
+		n.Difficulty = economics.ImpliedDifficulty(nf.hashrateHs)
 	case fallback == nil:
 		return n, usageErrorf("give --difficulty or --hashrate")
 	}

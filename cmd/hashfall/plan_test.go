@@ -9,23 +9,31 @@ import (
 )
 
 // Issue 5: `--lambda 0` gives TWAP — equal trades, holdings falling in a
-// straight line from X to 0 — with the JSON fields the issue names.
+// straight line from X to 0. JSON holds the same rows as the table and CSV
+// (issue 15: no parallel arrays).
 func TestLiquidateTWAP(t *testing.T) {
-	var r struct {
-		Holdings        []float64 `json:"holdings"`
-		Trades          []float64 `json:"trades"`
-		ExpectedCostUSD float64   `json:"expected_cost_usd"`
-		StdCostUSD      float64   `json:"std_cost_usd"`
-		KappaPerDay     float64   `json:"kappa_per_day"`
+	var doc struct {
+		Summary struct {
+			ExpectedCostUSD float64 `json:"expected_cost_usd"`
+			StdCostUSD      float64 `json:"std_cost_usd"`
+			KappaPerDay     float64 `json:"kappa_per_day"`
+		} `json:"summary"`
+		Schedule []struct {
+			Period      int     `json:"period"`
+			TimeDays    float64 `json:"time_days"`
+			SellBTC     float64 `json:"sell_btc"`
+			HoldingsBTC float64 `json:"holdings_btc"`
+		} `json:"schedule"`
 	}
-	runJSON(t, &r, "liquidate", "--btc", "1000000", "--days", "5", "--periods", "5", "--sigma", "0.95",
+	runJSON(t, &doc, "liquidate", "--btc", "1000000", "--days", "5", "--periods", "5", "--sigma", "0.95",
 		"--eta", "2.5e-6", "--gamma", "2.5e-7", "--epsilon", "0.0625", "--lambda", "0")
-	if len(r.Holdings) != 6 || len(r.Trades) != 5 || r.KappaPerDay != 0 {
-		t.Fatalf("liquidate = %+v", r)
+	r := doc.Summary
+	if len(doc.Schedule) != 5 || r.KappaPerDay != 0 {
+		t.Fatalf("liquidate = %+v", doc)
 	}
-	for k, x := range r.Holdings {
-		if want := 1e6 * (1 - float64(k)/5); math.Abs(x-want) > 1e-6 {
-			t.Errorf("holdings[%d] = %g, want %g", k, x, want)
+	for k, p := range doc.Schedule {
+		if want := 1e6 * (1 - float64(k+1)/5); p.Period != k+1 || math.Abs(p.HoldingsBTC-want) > 1e-6 || math.Abs(p.SellBTC-2e5) > 1e-6 || p.TimeDays != float64(k+1) {
+			t.Errorf("row %d = %+v, want holdings %g after selling 200000", k, p, want)
 		}
 	}
 	// Almgren & Chriss (2000), linear impact, λ = 0:

@@ -68,7 +68,7 @@ over the last 144 blocks and the latest imported price. Flags override either.`,
 	nf.addNetwork(cmd)
 	nf.addSite(cmd)
 	cmd.Flags().StringVar(&catalogPath, "catalog", "", "ASIC catalog YAML file (default: the embedded catalog)")
-	cmd.Flags().StringVar(&htmlPath, "html", "", "also write an HTML report with charts to this file")
+	outputFileVar(cmd.Flags(), &htmlPath, "html", "also write an HTML report with charts to this file")
 	cmd.Flags().StringVar(&dbPath, "db", "", "use the latest state of this synced store instead of the embedded snapshot")
 	return cmd
 }

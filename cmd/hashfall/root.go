@@ -16,6 +16,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/hashfall/hashfall/output"
@@ -46,13 +47,78 @@ func usageErrorf(format string, args ...any) error {
 	return usageError{msg: fmt.Sprintf(format, args...)}
 }
 
+// requireFlags returns a usage error listing, as typed, every one of names
+// the user did not set.
+func requireFlags(cmd *cobra.Command, names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if !cmd.Flags().Changed(n) {
+			missing = append(missing, "--"+n)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return usageErrorf("%s is required", missing[0])
+	}
+	return usageErrorf("%s are required", strings.Join(missing, ", "))
+}
+
+// unknownSubcommand makes a command that only groups subcommands reject an
+// argument that names none of them: `hashfall fleet bogus` is a usage error,
+// not help with exit 0. Without arguments it prints its help.
+func unknownSubcommand(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return cmd.Help()
+}
+
 // emit renders v in the --format the user chose and writes it to stdout.
+// A CSV is one table: of a Document, the section --section names or its
+// main one, with the title, notes and the other sections' names on stderr.
+// --section also narrows table and JSON output to one section.
 func emit(cmd *cobra.Command, v any) error {
 	f, err := formatOf(cmd)
 	if err != nil {
 		return err
 	}
+	section, _ := cmd.Flags().GetString("section")
+	d, isDoc := output.AsDocument(v)
+	switch {
+	case isDoc && (section != "" || f == output.CSV):
+		s, err := d.Section(section)
+		if err != nil {
+			return usageErrorf("--section: %v", err)
+		}
+		if f == output.CSV {
+			writeCSVNotes(cmd.ErrOrStderr(), d, s.Name)
+		}
+		v = s.Data
+	case section != "":
+		return usageErrorf("--section: %s prints one table; --section applies to results with several", cmd.CommandPath())
+	}
 	return output.Write(cmd.OutOrStdout(), f, v)
+}
+
+// writeCSVNotes puts on stderr what a one-table CSV on stdout cannot hold.
+func writeCSVNotes(w io.Writer, d output.Document, shown string) {
+	if d.Title != "" {
+		fmt.Fprintf(w, "note: %s\n", d.Title)
+	}
+	for _, n := range d.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	var others []string
+	for _, name := range d.SectionNames() {
+		if name != shown {
+			others = append(others, name)
+		}
+	}
+	if len(others) > 0 {
+		fmt.Fprintf(w, "note: CSV holds section %s; others: %s (--section NAME)\n", shown, strings.Join(others, ", "))
+	}
 }
 
 func formatOf(cmd *cobra.Command) (output.Format, error) {
@@ -120,23 +186,45 @@ Start with: hashfall report`,
 			if _, err := formatOf(cmd); err != nil {
 				return err
 			}
-			_, err := progressOut(cmd)
-			return err
+			if _, err := progressOut(cmd); err != nil {
+				return err
+			}
+			return checkOutputPaths(cmd)
 		},
 	}
 	root.PersistentFlags().String("format", "table", "output format: table, json or csv")
+	root.PersistentFlags().String("section", "", "print only this section of a result with several (a CSV holds the main one by default)")
 	root.PersistentFlags().String("progress", "auto", "progress bars on stderr: auto (when stderr is a terminal), always or never")
 	for _, newCmd := range commandConstructors {
 		root.AddCommand(newCmd())
 	}
 	markUsageErrors(root)
+	walkGroups(root)
 	return root
+}
+
+// walkGroups gives every command below root that has subcommands but does
+// nothing itself the unknownSubcommand behaviour.
+func walkGroups(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		if sub.HasSubCommands() && sub.Run == nil && sub.RunE == nil {
+			sub.Args = cobra.ArbitraryArgs
+			sub.RunE = unknownSubcommand
+		}
+		walkGroups(sub)
+	}
 }
 
 // markUsageErrors makes flag and argument errors of every command exit
 // with status 2, whatever validator the command uses.
 func markUsageErrors(c *cobra.Command) {
 	c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// "--power-cost: must be in [0, 10] USD/kWh, got NaN" rather than
+		// pflag's longer `invalid argument "NaN" for "--power-cost" flag: …`.
+		var invalid *pflag.InvalidValueError
+		if errors.As(err, &invalid) {
+			return usageError{msg: "--" + invalid.GetFlag().Name + ": " + invalid.Unwrap().Error()}
+		}
 		return usageError{msg: err.Error()}
 	})
 	if args := c.Args; args != nil {

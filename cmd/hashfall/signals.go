@@ -113,8 +113,8 @@ func newSignalsCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&dbPath, "db", "", "store file from hashfall sync, with prices imported")
-	f.Float64Var(&powerCost, "power-cost", 0.05, "power price for revenue-to-cost, USD/kWh")
-	f.Float64Var(&fleetJPerTH, "fleet-j-per-th", 20, "reference fleet efficiency, J/TH")
+	floatVar(f, &powerCost, "power-cost", 0.05, rangePowerUSDPerKWh, "power price for revenue-to-cost, USD/kWh")
+	floatVar(f, &fleetJPerTH, "fleet-j-per-th", 20, rangeJPerTHPositive, "reference fleet efficiency, J/TH")
 	f.IntVar(&historyDays, "history-days", 30, "days of daily hashprice history to list (fees as a 144-block mean)")
 	return cmd
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -132,7 +134,9 @@ A scenario file may start from a built-in and change what it needs, e.g.
 			}
 			opts := sim.Options{Paths: paths, HorizonDays: horizon, Seed: seed, Threads: threads, Engine: engine}
 			bar := newProgressBar(cmd, 1, "simulating paths")
+			warn := longRunWarning(cmd.ErrOrStderr(), time.Now)
 			rc.Progress = func(done, total int) {
+				warn(done, total)
 				if bar.GetMax() != total {
 					bar.ChangeMax(total)
 				}
@@ -155,18 +159,40 @@ A scenario file may start from a built-in and change what it needs, e.g.
 	}
 	f := cmd.Flags()
 	f.StringVar(&scenario, "scenario", "", "built-in scenario (default, bear, ai-pivot, exogenous, noda-btc, noda-bch) or a YAML file")
-	f.IntVar(&paths, "paths", 1000, "number of Monte Carlo paths")
-	f.IntVar(&horizon, "horizon-days", 0, "days to simulate (default: the scenario's horizon)")
+	intVar(f, &paths, "paths", 1000, 1, maxPaths, "number of Monte Carlo paths")
+	intVar(f, &horizon, "horizon-days", 0, 1, maxHorizonDays, "days to simulate (default: the scenario's horizon)")
 	f.Uint64Var(&seed, "seed", 1, "random seed; path i uses the stream PCG(seed, i)")
-	f.IntVar(&threads, "threads", 0, "worker goroutines (0: all CPUs); does not change the result")
+	intVar(f, &threads, "threads", 0, 0, maxThreads, "worker goroutines (0: all CPUs); does not change the result")
 	f.StringVar(&engine, "engine", sim.EngineFast, "block (draw every block) or fast (Poisson counts and order statistics); Noda scenarios default to block")
-	f.StringVar(&htmlPath, "html", "", "also write fan charts to this HTML file")
+	outputFileVar(f, &htmlPath, "html", "also write fan charts to this HTML file")
 	f.StringVar(&shard, "shard", "", "run slice k/N (0-based k) of the paths; needs --out")
-	f.StringVar(&out, "out", "", "write a mergeable shard file instead of printing")
-	f.Float64Var(&growth, "growth-pct-per-2w", 0, "exogenous scenario: hashrate growth, percent per two weeks")
+	outputFileVar(f, &out, "out", "write a mergeable shard file instead of printing")
+	floatVar(f, &growth, "growth-pct-per-2w", 0, rangeGrowthPct, "exogenous scenario: hashrate growth, percent per two weeks")
 	f.StringVar(&replay, "replay", "", "Noda scenarios: run one path on this CSV of prices and Exp(1) draws and print every block")
-	f.IntVar(&epochs, "epochs", 1000, "exogenous scenario: measured retarget epochs after the burn-in")
+	intVar(f, &epochs, "epochs", 1000, 1, 10_000_000, "exogenous scenario: measured retarget epochs after the burn-in")
 	return cmd
+}
+
+// longRunWarning returns a progress callback that, once a few seconds of
+// work give a rate, prints one note to w when the rest of the run will take
+// more than a minute, so that a large --paths is never silently slow.
+func longRunWarning(w io.Writer, now func() time.Time) func(done, total int) {
+	start, decided := now(), false
+	return func(done, total int) {
+		if decided || done < 1 {
+			return
+		}
+		elapsed := now().Sub(start)
+		if elapsed < 3*time.Second {
+			return
+		}
+		decided = true
+		left := time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+		if left > time.Minute {
+			fmt.Fprintf(w, "note: %d of %d paths in %s; about %s left at this rate (Ctrl-C stops; fewer --paths or a sweep split into tasks is faster)\n",
+				done, total, elapsed.Round(time.Second), left.Round(time.Second))
+		}
+	}
 }
 
 // parseShard reads "k/N" with 0 ≤ k < N ≤ paths.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashfall/hashfall/output"
 	"github.com/hashfall/hashfall/sweep"
+	"github.com/hashfall/hashfall/units"
 )
 
 func init() { register(newSweepCmd) }
@@ -156,7 +157,7 @@ SLURM_ARRAY_TASK_COUNT. A rerun writes the same bytes.`,
 	}
 	cmd.Flags().StringVar(&task, "task", "", "task i/N to run (0-based i); default from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX")
 	cmd.Flags().IntVar(&tasks, "tasks", 0, "N when the index comes from the environment (default SLURM_ARRAY_TASK_COUNT)")
-	cmd.Flags().StringVar(&out, "out", "", "directory for the result file")
+	outputDirVar(cmd.Flags(), &out, "out", "directory for the result file")
 	cmd.Flags().IntVar(&workers, "workers", 0, "goroutines within the task (0: all CPUs); does not change the result")
 	return cmd
 }
@@ -259,7 +260,7 @@ func newSweepLocalCmd() *cobra.Command {
 	}
 	cmd.Flags().IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "tasks run at once")
 	cmd.Flags().IntVar(&tasks, "tasks", 0, "tasks to split into (default: --workers)")
-	cmd.Flags().StringVar(&out, "out", "", "also write the task files and the merged file to this directory")
+	outputDirVar(cmd.Flags(), &out, "out", "also write the task files and the merged file to this directory")
 	return cmd
 }
 
@@ -327,7 +328,7 @@ Other axes are held at their first grid value unless --fix KEY=V.`,
 			q.Fixed = map[string]float64{}
 			for _, kv := range fix {
 				k, v, ok := strings.Cut(kv, "=")
-				x, err := strconv.ParseFloat(v, 64)
+				x, err := units.ParseSI(v)
 				if !ok || err != nil {
 					return usageErrorf("--fix must be KEY=VALUE, got %q", kv)
 				}
@@ -364,9 +365,9 @@ Other axes are held at their first grid value unless --fix KEY=V.`,
 	fl.StringVar(&q.X, "x", "", "axis key along which the frontier runs")
 	fl.StringVar(&q.Y, "y", "", "axis key whose value at the level is reported")
 	fl.StringVar(&q.Metric, "metric", "p_security_budget_below", "per-cell result: "+strings.Join(sweep.Metrics(), ", "))
-	fl.Float64Var(&q.Level, "level", 0.05, "level of the metric")
+	siFloatVar(fl, &q.Level, "level", 0.05, rangeLevel, "level of the metric, SI suffix allowed (500E)")
 	fl.StringArrayVar(&fix, "fix", nil, "hold another axis at KEY=VALUE (a grid value)")
-	fl.StringVar(&chart, "chart", "", "also draw a heat map with the frontier to FILE.svg or FILE.png")
+	outputFileVar(fl, &chart, "chart", "also draw a heat map with the frontier to FILE.svg or FILE.png")
 	return cmd
 }
 

@@ -128,8 +128,8 @@ stderr.`,
 	f.StringVar(&dbPath, "db", "", "store file (SQLite), created if absent")
 	f.BoolVar(&follow, "follow", false, "keep following the tip until interrupted")
 	f.DurationVar(&poll, "poll", 30*time.Second, "with --follow, how often to ask the node for new blocks")
-	f.IntVar(&batch, "batch", store.DefaultBatch, "blocks per transaction")
-	f.IntVar(&inflight, "inflight", 8, "RPC requests in flight at once")
+	intVar(f, &batch, "batch", store.DefaultBatch, 1, 1_000_000, "blocks per transaction")
+	intVar(f, &inflight, "inflight", 8, 1, 256, "RPC requests in flight at once")
 	return cmd
 }
 
@@ -143,6 +143,15 @@ func openSource(ctx context.Context, rpcURL, user, pass, cookie, certPath, blkPa
 	}
 	if inflight < 1 || inflight > 256 {
 		return nil, usageErrorf("--inflight must be in [1, 256], got %d", inflight)
+	}
+	if cookie != "" {
+		// Read it here so that a wrong path is reported as the flag, not
+		// as an unreachable node.
+		f, err := os.Open(cookie)
+		if err != nil {
+			return nil, fmt.Errorf("--rpc-cookie: %w", err)
+		}
+		f.Close()
 	}
 	cfg := chain.RPCConfig{URL: rpcURL, User: user, Pass: pass, CookieFile: cookie, InFlight: inflight}
 	if certPath != "" {

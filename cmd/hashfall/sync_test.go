@@ -51,7 +51,7 @@ func TestHashrateCommandMainnet(t *testing.T) {
 	if r.HashrateHs == nil || !(*r.CILowHs < *r.HashrateHs && *r.HashrateHs < *r.CIHighHs) {
 		t.Errorf("interval %+v", r)
 	}
-	if _, errOut, code := runCLI(t, "hashrate", "--db", db, "--blocks", "0"); code != exitUsage || !strings.Contains(errOut, "nblocks") {
+	if _, errOut, code := runCLI(t, "hashrate", "--db", db, "--blocks", "0"); code != exitUsage || !strings.HasPrefix(errOut, "hashfall: --blocks") {
 		t.Errorf("--blocks 0: exit %d %q", code, errOut)
 	}
 }
