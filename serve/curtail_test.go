@@ -1,0 +1,354 @@
+package serve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashfall/hashfall/plan"
+)
+
+// simClock is a simulated Clock: After registers a waiter and signals
+// waiting; fire moves time to the waiter's deadline.
+type simClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	at      time.Time
+	ch      chan time.Time
+	waiting chan struct{}
+}
+
+func (c *simClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *simClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	ch := make(chan time.Time, 1)
+	c.at, c.ch = c.now.Add(d), ch
+	c.mu.Unlock()
+	c.waiting <- struct{}{}
+	return ch
+}
+
+// fire advances to the pending wake-up and returns the new time; the
+// caller then waits on waiting for the step to finish.
+func (c *simClock) fire() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.at
+	c.ch <- c.now
+	return c.now
+}
+
+// curtailFleet is one S21 class with two operating points (ASSUMED
+// figures, no source): at 48 USD/PH/day and a 2% pool fee the strikes
+// are, by hand, normal 48·0.2·0.98/(3.5·24/1000) = 112.0 USD/MWh and eco
+// 48·0.17·0.98/(2.8·24/1000) = 119.0 USD/MWh.
+const curtailFleet = `sites:
+  - name: tx
+    capacity_mw: 10
+    pool_fee_pct: 2
+    tariff: {flat_usd_per_kwh: 0.05}
+machines:
+  - model: S21
+    count: 100
+    site: tx
+    operating_points:   # ASSUMED: no source given
+      - {name: eco, power_w: 2800, hashrate_ths: 170}
+      - {name: normal, power_w: 3500, hashrate_ths: 200}
+`
+
+// webhookReceiver records every delivery attempt; failNext makes the
+// next attempt answer 500.
+type webhookReceiver struct {
+	mu       sync.Mutex
+	attempts []CurtailChange
+	codes    []int
+	failNext bool
+	got      chan CurtailChange
+}
+
+func (rc *webhookReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var ch CurtailChange
+	b, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(b, &ch); err != nil {
+		http.Error(w, err.Error(), 400)
+		return
+	}
+	rc.mu.Lock()
+	code := 200
+	if rc.failNext {
+		code, rc.failNext = 500, false
+	}
+	rc.attempts, rc.codes = append(rc.attempts, ch), append(rc.codes, code)
+	rc.mu.Unlock()
+	w.WriteHeader(code)
+	if code == 200 {
+		rc.got <- ch
+	}
+}
+
+func curtailGet(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if v != nil && resp.StatusCode == 200 {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s: %v: %s", url, err, b)
+		}
+	}
+	return resp.StatusCode
+}
+
+// TestCurtailLive drives serve's curtailer with a simulated clock over
+// a 15-minute price file and checks each boundary's decision, the
+// webhook sequence (one delivery failing once), the endpoint and the
+// gauges; then the price file stops updating, and later the hashprice,
+// and each time the class goes to the safe state (off).
+func TestCurtailLive(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2024, 8, 1, 12, 0, 0, 0, time.UTC)
+	prices := []float64{30, 115, 500, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30}
+	var csv strings.Builder
+	csv.WriteString("timestamp,usd_per_mwh\n")
+	for i, p := range prices {
+		fmt.Fprintf(&csv, "%s,%g\n", t0.Add(time.Duration(i)*15*time.Minute).Format(time.RFC3339), p)
+	}
+	priceFile := filepath.Join(dir, "rt.csv")
+	if err := os.WriteFile(priceFile, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rc := &webhookReceiver{got: make(chan CurtailChange, 16)}
+	hook := httptest.NewServer(rc)
+	t.Cleanup(hook.Close)
+	cfgFile := filepath.Join(dir, "serve.yaml")
+	os.WriteFile(cfgFile, []byte(fmt.Sprintf(`curtail:
+  prices: rt.csv
+  format: csv
+  tz: UTC
+  max_price_age_minutes: 30
+  max_hashprice_age_minutes: 60
+  horizon_intervals: 4
+  poll_seconds: 3600
+  webhook: {url: %q, retries: 3, backoff_seconds: 0.01}
+`, hook.URL)), 0o644)
+	cfg, err := LoadConfig(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fleetFile := filepath.Join(dir, "fleet.yaml")
+	os.WriteFile(fleetFile, []byte(curtailFleet), 0o644)
+	fleet, err := plan.LoadFleetFile(fleetFile, DefaultOptions().Catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	clk := &simClock{now: t0.Add(time.Minute), waiting: make(chan struct{}, 16)}
+	srv := New(Config{Now: clk.Now})
+	api := httptest.NewServer(srv.Handler())
+	t.Cleanup(api.Close)
+	if code := curtailGet(t, api.URL+"/api/v1/fleet/curtail/now", nil); code != 404 {
+		t.Fatalf("without a curtail config: HTTP %d, want 404", code)
+	}
+	// fresh publishes a LIVE state whose price and node confirmation are
+	// now; touch marks the price file updated now.
+	fresh := func(now time.Time) {
+		srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Height: 1, Time: now}, Price: Quote{USD: 60000, Time: now},
+			Hashprice: Hashprice{USDPerPHDay: 48}})
+		srv.Confirm()
+	}
+	touch := func(now time.Time) {
+		if err := os.Chtimes(priceFile, now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fresh(clk.now)
+	touch(clk.now)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	flush, err := startCurtail(ctx, srv, cfg.Curtail, fleet, Clock{Now: clk.Now, After: clk.After}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); flush() })
+	<-clk.waiting // the first decision is made
+
+	var class string
+	check := func(step int, wantPoint string, wantSafe bool, reason string) {
+		t.Helper()
+		var r CurtailNow
+		if code := curtailGet(t, api.URL+"/api/v1/fleet/curtail/now", &r); code != 200 || len(r.Classes) != 1 {
+			t.Fatalf("step %d: HTTP %d %+v", step, code, r)
+		}
+		c := r.Classes[0]
+		class = c.Class
+		want := t0.Add(time.Duration(step) * 15 * time.Minute).Format(time.RFC3339)
+		if c.Now.Point != wantPoint || c.Now.SafeState != wantSafe || !strings.HasPrefix(c.Now.Reason, reason) || c.Now.IntervalID != want || r.IntervalID != want {
+			t.Errorf("step %d: %+v, want %s (safe %v, %q) in %s", step, c.Now, wantPoint, wantSafe, reason, want)
+		}
+		if len(c.Next) != 4 || c.Next[0].IntervalID != t0.Add(time.Duration(step+1)*15*time.Minute).Format(time.RFC3339) {
+			t.Errorf("step %d: next %+v", step, c.Next)
+		}
+		if c.Now.PriceUSDPerMWh != prices[step] || c.Now.HashpriceUSDPerPHDay != 48 || math.Abs(c.Now.StrikeUSDPerMWh-48*0.2*0.98/(3.5*24/1000)) > 1e-9 {
+			t.Errorf("step %d: inputs %+v", step, c.Now)
+		}
+	}
+	var sent []string // the points the receiver should get, in order
+	expectHook := func(point string) {
+		t.Helper()
+		select {
+		case ch := <-rc.got:
+			if ch.Point != point || ch.Event != "curtail_decision" {
+				t.Errorf("webhook: got %+v, want %s", ch, point)
+			}
+			sent = append(sent, point)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("webhook: nothing for %s", point)
+		}
+	}
+	// next moves to the next boundary (with fresh inputs when asked).
+	next := func(freshState, freshFile bool) time.Time {
+		now := clk.fire()
+		if freshState {
+			fresh(now)
+		}
+		if freshFile {
+			touch(now)
+		}
+		<-clk.waiting
+		return now
+	}
+
+	check(0, "normal", false, "optimal") // $30 < both strikes
+	expectHook("normal")
+	next(true, true)
+	check(1, "eco", false, "optimal") // $115: between 112.0 and 119.0
+	expectHook("eco")
+	next(true, true)
+	check(2, "off", false, "optimal") // $500
+	expectHook("off")
+
+	// The gauges while off.
+	resp, err := http.Get(api.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, line := range []string{
+		fmt.Sprintf(`hashfall_curtail_running{class=%q} 0`, class),
+		fmt.Sprintf(`hashfall_curtail_point{class=%q,point="off"} 1`, class),
+		fmt.Sprintf(`hashfall_curtail_point{class=%q,point="normal"} 0`, class),
+		fmt.Sprintf(`hashfall_curtail_safe_state{class=%q} 0`, class),
+		"hashfall_curtail_price_usd_per_mwh 500",
+	} {
+		if !strings.Contains(string(metrics), line+"\n") {
+			t.Errorf("/metrics lacks %s", line)
+		}
+	}
+	if !strings.Contains(string(metrics), fmt.Sprintf(`hashfall_curtail_strike_usd_per_mwh{class=%q} 112`, class)) {
+		t.Errorf("/metrics: strike not 112.0 USD/MWh")
+	}
+
+	rc.mu.Lock()
+	rc.failNext = true // the next delivery fails once and is retried
+	rc.mu.Unlock()
+	next(true, true)
+	check(3, "normal", false, "optimal")
+	expectHook("normal")
+
+	// The price file stops updating (last at step 3, 12:45): fresh until
+	// 30 minutes old (13:15), stale at 13:30.
+	next(true, false)
+	check(4, "normal", false, "optimal")
+	next(true, false)
+	check(5, "normal", false, "optimal")
+	next(true, false)
+	check(6, "off", true, "price stale")
+	expectHook("off")
+	resp, _ = http.Get(api.URL + "/metrics")
+	metrics, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), fmt.Sprintf("hashfall_curtail_safe_state{class=%q} 1\n", class)) {
+		t.Errorf("/metrics: safe state not 1 with a stale price")
+	}
+	next(true, true) // the file updates again
+	check(7, "normal", false, "optimal")
+	expectHook("normal")
+
+	// The hashprice stops updating at 13:45: fresh until 60 minutes old.
+	for step := 8; step <= 10; step++ {
+		next(false, true)
+		check(step, "normal", false, "optimal")
+	}
+	next(false, true)
+	check(11, "normal", false, "optimal") // 14:45, exactly 60 minutes
+	next(false, true)
+	check(12, "off", true, "hashprice stale")
+	expectHook("off")
+
+	cancel()
+	flush()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	want := []string{"normal", "eco", "off", "normal", "off", "normal", "off"}
+	if strings.Join(sent, ",") != strings.Join(want, ",") {
+		t.Errorf("webhook sequence %v, want %v", sent, want)
+	}
+	// Eight attempts: the seven changes, one of them twice with the same
+	// idempotent body (500, then 200).
+	if len(rc.attempts) != 8 || rc.codes[3] != 500 || rc.codes[4] != 200 || rc.attempts[3].IdempotencyKey != rc.attempts[4].IdempotencyKey {
+		t.Fatalf("attempts %v codes %v", len(rc.attempts), rc.codes)
+	}
+	if k := rc.attempts[4]; k.IdempotencyKey != class+"|2024-08-01T12:45:00Z|normal" || k.PreviousPoint != "off" || k.IntervalID != "2024-08-01T12:45:00Z" {
+		t.Errorf("retried body %+v", k)
+	}
+	if first := rc.attempts[0]; first.PreviousPoint != "" {
+		t.Errorf("first decision's previous point %q, want empty", first.PreviousPoint)
+	}
+}
+
+// Bad curtail sections are one-line errors naming the key.
+func TestCurtailConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	for body, want := range map[string]string{
+		"curtail: {prices: p.csv, format: xls}":                        "curtail.format",
+		"curtail: {prices: p.csv}":                                     "curtail.settlement_point",
+		"curtail: {prices: p.csv, format: csv, tz: Mars/Base}":         "curtail.tz",
+		"curtail: {prices: p.csv, format: csv, horizon_intervals: -1}": "curtail.horizon_intervals",
+		"curtail: {webhook: {url: 'http://127.0.0.1:1/'}}":             "curtail.prices",
+	} {
+		p := filepath.Join(dir, "c.yaml")
+		os.WriteFile(p, []byte(body), 0o644)
+		_, err := LoadConfig(p)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v, want one line naming %s", body, err, want)
+		}
+	}
+	// Unknown keys are LoadConfig's (yaml's) error, which names the line.
+	p := filepath.Join(dir, "u.yaml")
+	os.WriteFile(p, []byte("curtail: {prices: p.csv, format: csv, bogus: 1}"), 0o644)
+	if _, err := LoadConfig(p); err == nil || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("unknown curtail key: %v", err)
+	}
+	if _, err := startCurtail(context.Background(), New(Config{}), CurtailConfig{Prices: "x"}, nil, Clock{}, nil); err == nil {
+		t.Error("a curtail section without --fleet must fail")
+	}
+}
