@@ -15,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashfall/hashfall/internal/browsertest"
 	"github.com/hashfall/hashfall/plan"
+	"github.com/hashfall/hashfall/serve/web"
 )
 
 // simClock is a simulated Clock: After registers a waiter and signals
@@ -351,4 +353,70 @@ func TestCurtailConfigErrors(t *testing.T) {
 	if _, err := startCurtail(context.Background(), New(Config{}), CurtailConfig{Prices: "x"}, nil, Clock{}, nil); err == nil {
 		t.Error("a curtail section without --fleet must fail")
 	}
+}
+
+// serve as `hashfall serve --fleet fleet.yaml --config serve.yaml` runs it
+// with a curtail section, on the wall clock: the SNAPSHOT's hashprice is
+// stale, so the class takes the safe state (off) although the price file
+// is fresh; the webhook gets that decision, and the Fleet page shows it.
+func TestCurtailServeInBrowser(t *testing.T) {
+	b := browsertest.Start(t)
+	dir := t.TempDir()
+	start := time.Now().UTC().Truncate(15 * time.Minute)
+	var csv strings.Builder
+	for i := -1; i < 8; i++ {
+		fmt.Fprintf(&csv, "%s,25\n", start.Add(time.Duration(i)*15*time.Minute).Format(time.RFC3339))
+	}
+	os.WriteFile(filepath.Join(dir, "rt.csv"), []byte(csv.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "fleet.yaml"), []byte(curtailFleet), 0o644)
+	rc := &webhookReceiver{got: make(chan CurtailChange, 16)}
+	hook := httptest.NewServer(rc)
+	t.Cleanup(hook.Close)
+	os.WriteFile(filepath.Join(dir, "serve.yaml"), []byte(fmt.Sprintf("curtail: {prices: rt.csv, format: csv, webhook: {url: %q}}\n", hook.URL)), 0o644)
+	cfg, err := LoadConfig(filepath.Join(dir, "serve.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, RunOptions{Listen: "127.0.0.1:0", FleetPath: filepath.Join(dir, "fleet.yaml"), Config: cfg, Web: web.Handler(),
+			Ready: func(_ *Server, a string) { addr <- a }})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("serve did not start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start in 30 s")
+	}
+	select {
+	case ch := <-rc.got:
+		if ch.Point != "off" || !ch.SafeState || !strings.HasPrefix(ch.Reason, "hashprice stale") || ch.PriceUSDPerMWh != 25 {
+			t.Errorf("webhook with a SNAPSHOT hashprice: %+v", ch)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no webhook")
+	}
+	var r CurtailNow
+	if code := curtailGet(t, base+"/api/v1/fleet/curtail/now", &r); code != 200 || len(r.Classes) != 1 || r.Classes[0].Now.Point != "off" {
+		t.Fatalf("HTTP %d %+v", code, r)
+	}
+	p := b.NewPage(t, 1280, 800)
+	p.Allow(`HTTP 503 `) // the SNAPSHOT has no blocks for the measures that need them
+	p.Open(t, base+"/fleet", "main h1")
+	p.WaitJS(t, 20*time.Second, `document.querySelectorAll("#fleet-curtailment-now tbody tr").length > 0`)
+	if s := p.Text(t, "#fleet-curtailment-now tbody tr"); !strings.Contains(s, r.Classes[0].Class) || !strings.Contains(s, "off") || !strings.Contains(s, "hashprice stale") {
+		t.Errorf("curtailment row on the Fleet page: %q", s)
+	}
+	p.CheckClean(t)
 }
