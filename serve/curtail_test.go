@@ -420,3 +420,78 @@ func TestCurtailServeInBrowser(t *testing.T) {
 	}
 	p.CheckClean(t)
 }
+
+// An ERCOT real-time file (written from the documented layout, SYNTHETIC
+// prices) through the autumn DST change: the repeated local hour gets its
+// own interval ids and prices. Then the file is rewritten with a bad row:
+// the error is published, the last good prices stay in use until they
+// are older than max_price_age_minutes, and then the safe state applies.
+func TestCurtailERCOTAndBadRewrite(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile("../power/testdata/ercot_rt_2024-11-03.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	priceFile := filepath.Join(dir, "rt.csv")
+	os.WriteFile(priceFile, good, 0o644)
+	os.WriteFile(filepath.Join(dir, "fleet.yaml"), []byte(curtailFleet), 0o644)
+	fleet, err := plan.LoadFleetFile(filepath.Join(dir, "fleet.yaml"), DefaultOptions().Catalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := CurtailConfig{Prices: priceFile, SettlementPoint: "HB_NORTH", PollSeconds: 3600}
+	if err := cfg.check(); err != nil {
+		t.Fatal(err)
+	}
+	// 06:31Z is 01:31 CDT, hour-ending 2 interval 3 (first pass).
+	clk := &simClock{now: time.Date(2024, 11, 3, 6, 31, 0, 0, time.UTC), waiting: make(chan struct{}, 16)}
+	srv := New(Config{Now: clk.Now})
+	fresh := func(now time.Time) {
+		srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Height: 1, Time: now}, Price: Quote{USD: 60000, Time: now},
+			Hashprice: Hashprice{USDPerPHDay: 48}})
+		srv.Confirm()
+		os.Chtimes(priceFile, now, now)
+	}
+	fresh(clk.now)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	c := newCurtailer(srv, cfg, fleet, Clock{Now: clk.Now, After: clk.After}, nil)
+	go c.run(ctx)
+	<-clk.waiting
+	next := func(touch bool) {
+		now := clk.fire()
+		if touch {
+			fresh(now)
+		} else {
+			srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Height: 1, Time: now}, Price: Quote{USD: 60000, Time: now},
+				Hashprice: Hashprice{USDPerPHDay: 48}})
+			srv.Confirm()
+		}
+		<-clk.waiting
+	}
+	expect := func(id string, price float64, point string, safe bool, priceErr bool) {
+		t.Helper()
+		r := c.current()
+		d := r.Classes[0].Now
+		if d.IntervalID != id || d.PriceUSDPerMWh != price || d.Point != point || d.SafeState != safe || (r.PriceError != "") != priceErr || r.StepS != 900 {
+			t.Errorf("%s: %+v (price_error %q), want %g %s safe %v", id, d, r.PriceError, price, point, safe)
+		}
+	}
+	expect("2024-11-03T06:30:00Z", 23.3, "normal", false, false)
+	for range 4 {
+		next(true)
+	}
+	expect("2024-11-03T07:30:00Z", 73.3, "normal", false, false) // 01:30 CST, the repeated hour
+	// A bad rewrite at 07:45Z.
+	os.WriteFile(priceFile, append(append([]byte{}, good...), "11/03/2024,25,1,HB_NORTH,HU,1.0,N\n"...), 0o644)
+	next(false)
+	expect("2024-11-03T07:45:00Z", 73.4, "normal", false, true)
+	if r := c.current(); !strings.Contains(r.PriceError, "line") || strings.Contains(r.PriceError, dir) {
+		t.Errorf("price_error %q: want the line, not the path", r.PriceError)
+	}
+	// Last good as of 07:30Z: 08:00Z is 30 minutes (fresh), 08:15Z stale.
+	next(false)
+	expect("2024-11-03T08:00:00Z", 24.1, "normal", false, true)
+	next(false)
+	expect("2024-11-03T08:15:00Z", 24.2, "off", true, true)
+}
