@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashfall/hashfall/economics"
 	"github.com/hashfall/hashfall/internal/browsertest"
 	"github.com/hashfall/hashfall/plan"
+	"github.com/hashfall/hashfall/power"
 	"github.com/hashfall/hashfall/serve/web"
 )
 
@@ -494,4 +496,48 @@ func TestCurtailERCOTAndBadRewrite(t *testing.T) {
 	expect("2024-11-03T08:00:00Z", 24.1, "normal", false, true)
 	next(false)
 	expect("2024-11-03T08:15:00Z", 24.2, "off", true, true)
+}
+
+// BenchmarkCurtailStep is one boundary's work (file stat, power.Decide
+// over the rest of a year of 15-minute SYNTHETIC prices, publication) for
+// the one-class test fleet, next to power.Decide alone on the same inputs
+// (the floor).
+func BenchmarkCurtailStep(b *testing.B) {
+	dir := b.TempDir()
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var csv strings.Builder
+	for i := 0; i < 35040; i++ {
+		fmt.Fprintf(&csv, "%s,%g\n", t0.Add(time.Duration(i)*15*time.Minute).Format(time.RFC3339), 20+float64(i%96)*2)
+	}
+	priceFile := filepath.Join(dir, "rt.csv")
+	os.WriteFile(priceFile, []byte(csv.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "fleet.yaml"), []byte(curtailFleet), 0o644)
+	fleet, err := plan.LoadFleetFile(filepath.Join(dir, "fleet.yaml"), DefaultOptions().Catalog)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := CurtailConfig{Prices: priceFile, Format: "csv", PollSeconds: 3600}
+	cfg.check()
+	now := t0.Add(1 * time.Minute)
+	os.Chtimes(priceFile, now, now)
+	srv := New(Config{Now: func() time.Time { return now }})
+	srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Height: 1, Time: now}, Price: Quote{USD: 60000, Time: now},
+		Hashprice: Hashprice{USDPerPHDay: 48}})
+	srv.Confirm()
+	c := newCurtailer(srv, cfg, fleet, Clock{Now: func() time.Time { return now }}, nil)
+	if err := c.step(now); err != nil || c.current().Classes[0].Now.SafeState {
+		b.Fatalf("%v %+v", err, c.current())
+	}
+	b.Run("step", func(b *testing.B) {
+		for b.Loop() {
+			c.step(now)
+		}
+	})
+	b.Run("floor-decide", func(b *testing.B) {
+		in := power.LiveInputs{Prices: c.prices, PriceAsOf: now, MaxAge: time.Hour, HashpriceUSDPerPHDay: 48, HashpriceAsOf: now, Ahead: 4}
+		classes := fleet.PowerClasses(economics.Network{}, 1, 1)
+		for b.Loop() {
+			power.Decide(classes, in, now)
+		}
+	})
 }
