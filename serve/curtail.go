@@ -320,7 +320,7 @@ func (c *curtailer) nextWake(now time.Time) time.Duration {
 	}
 	i := int(now.Sub(s.Start) / s.Step)
 	if now.Before(s.Start) {
-		i = -int((s.Start.Sub(now)+s.Step-1)/s.Step) - 1
+		i = -int((s.Start.Sub(now) + s.Step - 1) / s.Step)
 	}
 	wait := s.At(i + 1).Sub(now)
 	if poll := time.Duration(c.cfg.PollSeconds * float64(time.Second)); poll < wait {

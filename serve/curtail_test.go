@@ -541,3 +541,33 @@ func BenchmarkCurtailStep(b *testing.B) {
 		}
 	})
 }
+
+// The curtailer wakes at the next boundary of the file's grid, before,
+// inside and after the file's span, or at the next poll if sooner.
+func TestCurtailNextWake(t *testing.T) {
+	start := time.Date(2024, 8, 1, 10, 0, 0, 0, time.UTC)
+	c := &curtailer{cfg: CurtailConfig{PollSeconds: 3600}, prices: power.Series{Start: start, Step: 15 * time.Minute, USDPerMWh: []float64{1, 2}}}
+	for _, tc := range []struct {
+		now  time.Time
+		want time.Duration
+	}{
+		{start.Add(-10 * time.Minute), 10 * time.Minute}, // 09:50 → 10:00
+		{start.Add(-15 * time.Minute), 15 * time.Minute}, // 09:45 → 10:00
+		{start.Add(-16 * time.Minute), time.Minute},      // 09:44 → 09:45
+		{start, 15 * time.Minute},
+		{start.Add(7 * time.Minute), 8 * time.Minute},
+		{start.Add(2*time.Hour + 1*time.Minute), 14 * time.Minute}, // past the file
+	} {
+		if got := c.nextWake(tc.now); got != tc.want {
+			t.Errorf("at %s: wake in %s, want %s", tc.now.Format("15:04"), got, tc.want)
+		}
+	}
+	c.cfg.PollSeconds = 30
+	if got := c.nextWake(start); got != 30*time.Second {
+		t.Errorf("poll 30 s: wake in %s", got)
+	}
+	c.prices.USDPerMWh = nil // no prices yet: the format's grid from now
+	if got := c.nextWake(start.Add(20 * time.Minute)); got != 10*time.Second*3 {
+		t.Errorf("no prices: wake in %s", got)
+	}
+}
