@@ -571,3 +571,45 @@ func TestCurtailNextWake(t *testing.T) {
 		t.Errorf("no prices: wake in %s", got)
 	}
 }
+
+// FuzzCurtailPriceFile feeds arbitrary price files to the curtailer: it
+// never fails or panics, an unreadable file publishes its error and runs
+// nothing, and a class runs only in an interval the file prices.
+func FuzzCurtailPriceFile(f *testing.F) {
+	f.Add("2024-08-01T12:00:00Z,30\n2024-08-01T12:15:00Z,500\n")
+	f.Add("timestamp,usd_per_mwh\n2024-08-01 12:00,NaN\n")
+	f.Add("2024-08-01T12:00:00Z,30\n2024-08-01T12:00:00Z,31\n")
+	f.Add("\x00,,\n")
+	fleet, err := plan.ParseFleet([]byte(curtailFleet), DefaultOptions().Catalog, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	now := time.Date(2024, 8, 1, 12, 1, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, body string) {
+		p := filepath.Join(t.TempDir(), "p.csv")
+		os.WriteFile(p, []byte(body), 0o644)
+		os.Chtimes(p, now, now)
+		srv := New(Config{Now: func() time.Time { return now }})
+		srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Time: now}, Price: Quote{USD: 1, Time: now}, Hashprice: Hashprice{USDPerPHDay: 48}})
+		srv.Confirm()
+		cfg := CurtailConfig{Prices: p, Format: "csv"}
+		cfg.check()
+		c := newCurtailer(srv, cfg, fleet, Clock{Now: func() time.Time { return now }}, nil)
+		if err := c.step(now); err != nil {
+			t.Fatalf("step: %v", err)
+		}
+		r := c.current()
+		for _, cl := range r.Classes {
+			for _, d := range append([]power.Decision{cl.Now}, cl.Next...) {
+				if r.PriceError != "" && (d.Point != "off" || !d.SafeState) {
+					t.Fatalf("unreadable file (%s) but %+v", r.PriceError, d)
+				}
+				if d.Point != "off" {
+					if _, ok := c.prices.Index(d.IntervalStart); !ok || d.SafeState {
+						t.Fatalf("runs without a price: %+v", d)
+					}
+				}
+			}
+		}
+	})
+}
