@@ -269,7 +269,7 @@ func (c *curtailer) step(now time.Time) error {
 		net = st.Net
 		in.HashpriceUSDPerPHDay, in.HashpriceAsOf = st.Hashprice.USDPerPHDay, c.srv.hashpriceAsOf(st)
 	}
-	classes := c.fleet.PowerClasses(net, c.cfg.MinOnIntervals, c.cfg.MinOffIntervals)
+	classes := uniqueClassNames(c.fleet.PowerClasses(net, c.cfg.MinOnIntervals, c.cfg.MinOffIntervals))
 	ds, err := power.Decide(classes, in, now)
 	if err != nil {
 		return err
@@ -309,6 +309,20 @@ func (c *curtailer) step(now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// uniqueClassNames numbers repeated class names ("tx/Antminer S21 #2"):
+// two groups of one model at one site are two classes, and the webhook's
+// change tracking and the gauges' labels key on the name.
+func uniqueClassNames(classes []power.Class) []power.Class {
+	seen := map[string]int{}
+	for k := range classes {
+		name := classes[k].Name
+		if seen[name]++; seen[name] > 1 {
+			classes[k].Name = fmt.Sprintf("%s #%d", name, seen[name])
+		}
+	}
+	return classes
 }
 
 // nextWake is the sooner of the next interval boundary and the next
@@ -450,8 +464,12 @@ func (cc curtailCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(curtailRunningDesc, prometheus.GaugeValue, b(d.Point != "off"), cl.Class)
 		ch <- prometheus.MustNewConstMetric(curtailSafeDesc, prometheus.GaugeValue, b(d.SafeState), cl.Class)
 		ch <- prometheus.MustNewConstMetric(curtailStrikeDesc, prometheus.GaugeValue, d.StrikeUSDPerMWh, cl.Class)
+		seen := map[string]bool{}
 		for _, p := range append([]string{"off"}, now.points[cl.Class]...) {
-			ch <- prometheus.MustNewConstMetric(curtailPointDesc, prometheus.GaugeValue, b(d.Point == p), cl.Class, p)
+			if !seen[p] { // a point named "off", or twice, is one label set
+				seen[p] = true
+				ch <- prometheus.MustNewConstMetric(curtailPointDesc, prometheus.GaugeValue, b(d.Point == p), cl.Class, p)
+			}
 		}
 	}
 }

@@ -613,3 +613,53 @@ func FuzzCurtailPriceFile(f *testing.F) {
 		}
 	})
 }
+
+// Two groups of one model at one site are two classes with distinct
+// names, so each has its own gauges and webhook changes, and /metrics
+// stays valid.
+func TestCurtailRepeatedClassNames(t *testing.T) {
+	doc := curtailFleet + `  - model: S21
+    count: 10
+    site: tx
+    operating_points:
+      - {name: off, power_w: 100, hashrate_ths: 1}
+      - {name: normal, power_w: 3500, hashrate_ths: 200}
+`
+	fleet, err := plan.ParseFleet([]byte(doc), DefaultOptions().Catalog, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2024, 8, 1, 12, 1, 0, 0, time.UTC)
+	p := filepath.Join(t.TempDir(), "p.csv")
+	os.WriteFile(p, []byte("2024-08-01T12:00:00Z,30\n2024-08-01T12:15:00Z,30\n"), 0o644)
+	os.Chtimes(p, now, now)
+	srv := New(Config{Now: func() time.Time { return now }})
+	srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Time: now}, Price: Quote{USD: 1, Time: now}, Hashprice: Hashprice{USDPerPHDay: 48}})
+	srv.Confirm()
+	cfg := CurtailConfig{Prices: p, Format: "csv"}
+	cfg.check()
+	c := newCurtailer(srv, cfg, fleet, Clock{Now: func() time.Time { return now }}, nil)
+	var sent []string
+	c.send = func(v any, _ ...any) error { sent = append(sent, v.(CurtailChange).Class); return nil }
+	if err := c.step(now); err != nil {
+		t.Fatal(err)
+	}
+	srv.curtail.Store(c)
+	r := c.current()
+	if len(r.Classes) != 2 || r.Classes[1].Class != r.Classes[0].Class+" #2" || len(sent) != 2 || sent[0] == sent[1] {
+		t.Fatalf("classes %+v, webhooks %v", r.Classes, sent)
+	}
+	api := httptest.NewServer(srv.Handler())
+	t.Cleanup(api.Close)
+	resp, err := http.Get(api.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || strings.Contains(string(body), "error") ||
+		strings.Count(string(body), "hashfall_curtail_running{") != 2 ||
+		strings.Count(string(body), fmt.Sprintf("hashfall_curtail_point{class=%q,point=\"off\"}", r.Classes[1].Class)) != 1 {
+		t.Errorf("/metrics (HTTP %d):\n%s", resp.StatusCode, body)
+	}
+}
