@@ -165,6 +165,7 @@ type curtailer struct {
 	log   *slog.Logger
 
 	stamp     string
+	stampErr  string // the parse error of the file version stamp names
 	prices    power.Series
 	priceAsOf time.Time
 	priceErr  string
@@ -212,6 +213,7 @@ func (c *curtailer) reload() {
 		return
 	}
 	if stamp == c.stamp {
+		c.priceErr = c.stampErr // a file that went away and came back unchanged
 		return
 	}
 	f, err := os.Open(c.cfg.Prices)
@@ -221,9 +223,9 @@ func (c *curtailer) reload() {
 	}
 	defer f.Close()
 	s, err := c.parse(f)
-	c.stamp = stamp
+	c.stamp, c.stampErr = stamp, ""
 	if err != nil {
-		c.priceErr = oneLine(err.Error())
+		c.priceErr, c.stampErr = oneLine(err.Error()), oneLine(err.Error())
 		c.log.Warn("curtail: price file", "err", err.Error())
 		return
 	}

@@ -491,6 +491,25 @@ func TestCurtailERCOTAndBadRewrite(t *testing.T) {
 	if r := c.current(); !strings.Contains(r.PriceError, "line") || strings.Contains(r.PriceError, dir) {
 		t.Errorf("price_error %q: want the line, not the path", r.PriceError)
 	}
+	// The file goes away (an error) and the good one comes back with its
+	// old modification time: its prices, no error.
+	os.Rename(priceFile, priceFile+".bad")
+	if c.reload(); c.priceErr != "price file missing or unreadable" {
+		t.Errorf("missing file: price_error %q", c.priceErr)
+	}
+	os.WriteFile(priceFile+".good", good, 0o644)
+	os.Chtimes(priceFile+".good", clk.Now().Add(-15*time.Minute), clk.Now().Add(-15*time.Minute))
+	os.Rename(priceFile+".good", priceFile)
+	if c.reload(); c.priceErr != "" || !c.priceAsOf.Equal(clk.Now().Add(-15*time.Minute)) {
+		t.Errorf("good file back: price_error %q, as of %s", c.priceErr, c.priceAsOf)
+	}
+	os.Rename(priceFile, priceFile+".good")
+	c.reload()
+	os.Rename(priceFile+".good", priceFile)
+	if c.reload(); c.priceErr != "" {
+		t.Errorf("unchanged good file back: price_error %q", c.priceErr)
+	}
+	os.Rename(priceFile+".bad", priceFile)
 	// Last good as of 07:30Z: 08:00Z is 30 minutes (fresh), 08:15Z stale.
 	next(false)
 	expect("2024-11-03T08:00:00Z", 24.1, "normal", false, true)
