@@ -14,7 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/hashfall/hashfall/alert"
-	"github.com/hashfall/hashfall/economics"
 	"github.com/hashfall/hashfall/plan"
 	"github.com/hashfall/hashfall/power"
 )
@@ -133,9 +132,11 @@ type CurtailNow struct {
 	Format     string    `json:"price_format"`
 	// PriceError is the last price-file read's error ("" when it read);
 	// the last good prices stay in use until they are stale.
-	PriceError string         `json:"price_error,omitempty"`
-	SafeState  string         `json:"configured_safe_state"`
-	Classes    []CurtailClass `json:"classes"`
+	PriceError string `json:"price_error,omitempty"`
+	SafeState  string `json:"configured_safe_state"`
+	// HashpriceSource is the state's source: LIVE or SNAPSHOT.
+	HashpriceSource string         `json:"hashprice_source"`
+	Classes         []CurtailClass `json:"classes"`
 
 	points map[string][]string // class → its point names, for the gauges
 	// price is the current interval's, when the file has it (the gauge).
@@ -170,6 +171,9 @@ type curtailer struct {
 	priceAsOf time.Time
 	priceErr  string
 
+	// kick asks for a decision now: a new state (hashprice) was published.
+	kick chan struct{}
+
 	mu   sync.Mutex
 	last *CurtailNow
 	sent map[string]string // class → point last sent
@@ -185,7 +189,7 @@ func newCurtailer(srv *Server, cfg CurtailConfig, fleet *plan.Fleet, clock Clock
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	c := &curtailer{cfg: cfg, srv: srv, fleet: fleet, clock: clock, log: log, sent: map[string]string{}}
+	c := &curtailer{cfg: cfg, srv: srv, fleet: fleet, clock: clock, log: log, sent: map[string]string{}, kick: make(chan struct{}, 1)}
 	c.prices.Step = 15 * time.Minute
 	if cfg.Format == "ercot-dam" {
 		c.prices.Step = time.Hour
@@ -257,8 +261,14 @@ func (s *Server) hashpriceAsOf(st *State) time.Time {
 	return node
 }
 
-// step decides at now, publishes, and posts the changes.
+// step decides at now, publishes, and posts the changes. Before serve's
+// first state there is no hashprice: it decides nothing (the endpoint
+// answers 503), and the first state's publication kicks it.
 func (c *curtailer) step(now time.Time) error {
+	st := c.srv.State()
+	if st == nil {
+		return nil
+	}
 	c.reload()
 	in := power.LiveInputs{Prices: c.prices, PriceAsOf: c.priceAsOf, MaxAge: minutes(c.cfg.MaxPriceAgeMinutes),
 		MaxHashpriceAge: minutes(c.cfg.MaxHashpriceAgeMinutes), SafeState: c.cfg.SafeState, Ahead: c.cfg.HorizonIntervals}
@@ -266,18 +276,14 @@ func (c *curtailer) step(now time.Time) error {
 		// No prices yet: decide on the format's grid, every interval safe.
 		in.Prices.Start = now.Truncate(in.Prices.Step)
 	}
-	var net economics.Network
-	if st := c.srv.State(); st != nil {
-		net = st.Net
-		in.HashpriceUSDPerPHDay, in.HashpriceAsOf = st.Hashprice.USDPerPHDay, c.srv.hashpriceAsOf(st)
-	}
-	classes := uniqueClassNames(c.fleet.PowerClasses(net, c.cfg.MinOnIntervals, c.cfg.MinOffIntervals))
+	in.HashpriceUSDPerPHDay, in.HashpriceAsOf = st.Hashprice.USDPerPHDay, c.srv.hashpriceAsOf(st)
+	classes := uniqueClassNames(c.fleet.PowerClasses(st.Net, c.cfg.MinOnIntervals, c.cfg.MinOffIntervals))
 	ds, err := power.Decide(classes, in, now)
 	if err != nil {
 		return err
 	}
 	out := &CurtailNow{DecidedAt: now.UTC(), StepS: int64(in.Prices.Step / time.Second), Format: c.cfg.Format,
-		PriceError: c.priceErr, SafeState: c.cfg.SafeState, Classes: []CurtailClass{}, points: map[string][]string{}}
+		PriceError: c.priceErr, SafeState: c.cfg.SafeState, HashpriceSource: st.Source, Classes: []CurtailClass{}, points: map[string][]string{}}
 	if i, ok := c.prices.Index(now); ok {
 		out.price, out.priceKnown = c.prices.USDPerMWh[i], true
 	}
@@ -345,18 +351,34 @@ func (c *curtailer) nextWake(now time.Time) time.Duration {
 	return max(wait, time.Millisecond)
 }
 
-// run decides at start, at every boundary and every poll until ctx ends.
+// run decides at start, at every boundary and poll, and on every kick
+// (a new state: the schedule follows the hashprice), until ctx ends.
 func (c *curtailer) run(ctx context.Context) {
-	for {
+	decide := func() time.Time {
 		now := c.clock.Now()
 		if err := c.step(now); err != nil {
 			c.log.Error("curtail: decide", "err", err.Error())
 		}
+		return now
+	}
+	wake := c.clock.After(c.nextWake(decide()))
+	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-c.clock.After(c.nextWake(now)):
+		case <-c.kick:
+			decide()
+		case <-wake:
+			wake = c.clock.After(c.nextWake(decide()))
 		}
+	}
+}
+
+// poke asks run for a decision without waiting for it.
+func (c *curtailer) poke(*State) {
+	select {
+	case c.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -386,6 +408,7 @@ func startCurtail(ctx context.Context, srv *Server, cfg CurtailConfig, fleet *pl
 		c.send = wh.Send
 	}
 	srv.curtail.Store(c)
+	srv.OnPublish(c.poke)
 	go c.run(ctx)
 	var once sync.Once
 	return func() {

@@ -47,6 +47,13 @@ func (c *simClock) After(d time.Duration) <-chan time.Time {
 	return ch
 }
 
+// pending is the time of the pending wake-up.
+func (c *simClock) pending() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.at
+}
+
 // fire advances to the pending wake-up and returns the new time; the
 // caller then waits on waiting for the step to finish.
 func (c *simClock) fire() time.Time {
@@ -174,9 +181,9 @@ func TestCurtailLive(t *testing.T) {
 	// fresh publishes a LIVE state whose price and node confirmation are
 	// now; touch marks the price file updated now.
 	fresh := func(now time.Time) {
+		srv.confirmed.Store(now.UnixNano()) // the node answered at now
 		srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Height: 1, Time: now}, Price: Quote{USD: 60000, Time: now},
 			Hashprice: Hashprice{USDPerPHDay: 48}})
-		srv.Confirm()
 	}
 	touch := func(now time.Time) {
 		if err := os.Chtimes(priceFile, now, now); err != nil {
@@ -210,6 +217,9 @@ func TestCurtailLive(t *testing.T) {
 		if len(c.Next) != 4 || c.Next[0].IntervalID != t0.Add(time.Duration(step+1)*15*time.Minute).Format(time.RFC3339) {
 			t.Errorf("step %d: next %+v", step, c.Next)
 		}
+		if r.HashpriceSource != SourceLive {
+			t.Errorf("step %d: hashprice_source %q", step, r.HashpriceSource)
+		}
 		if c.Now.PriceUSDPerMWh != prices[step] || c.Now.HashpriceUSDPerPHDay != 48 || math.Abs(c.Now.StrikeUSDPerMWh-48*0.2*0.98/(3.5*24/1000)) > 1e-9 {
 			t.Errorf("step %d: inputs %+v", step, c.Now)
 		}
@@ -227,17 +237,19 @@ func TestCurtailLive(t *testing.T) {
 			t.Fatalf("webhook: nothing for %s", point)
 		}
 	}
-	// next moves to the next boundary (with fresh inputs when asked).
-	next := func(freshState, freshFile bool) time.Time {
-		now := clk.fire()
-		if freshState {
-			fresh(now)
-		}
+	// next moves to the next boundary, the inputs (when asked) updated at
+	// that time, before the clock gets there so the boundary's decision
+	// sees them.
+	next := func(freshState, freshFile bool) {
+		at := clk.pending()
 		if freshFile {
-			touch(now)
+			touch(at)
 		}
+		if freshState {
+			fresh(at)
+		}
+		clk.fire()
 		<-clk.waiting
-		return now
 	}
 
 	check(0, "normal", false, "optimal") // $30 < both strikes
@@ -297,6 +309,18 @@ func TestCurtailLive(t *testing.T) {
 	check(7, "normal", false, "optimal")
 	expectHook("normal")
 
+	// The hashprice moves within the interval: at 10 USD/PH/day the
+	// normal strike is 10·0.2·0.98/0.084 = 23.3 USD/MWh < $30, so off at
+	// once (the new state kicks a decision); back at 48, normal again.
+	at := clk.Now()
+	srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Height: 2, Time: at}, Price: Quote{USD: 10000, Time: at}, Hashprice: Hashprice{USDPerPHDay: 10}})
+	expectHook("off")
+	if d := srv.curtail.Load().current().Classes[0].Now; d.Point != "off" || d.SafeState || math.Abs(d.StrikeUSDPerMWh-10*0.2*0.98/0.084) > 1e-9 {
+		t.Errorf("hashprice 10: %+v", d)
+	}
+	fresh(at)
+	expectHook("normal")
+
 	// The hashprice stops updating at 13:45: fresh until 60 minutes old.
 	for step := 8; step <= 10; step++ {
 		next(false, true)
@@ -312,13 +336,13 @@ func TestCurtailLive(t *testing.T) {
 	flush()
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	want := []string{"normal", "eco", "off", "normal", "off", "normal", "off"}
+	want := []string{"normal", "eco", "off", "normal", "off", "normal", "off", "normal", "off"}
 	if strings.Join(sent, ",") != strings.Join(want, ",") {
 		t.Errorf("webhook sequence %v, want %v", sent, want)
 	}
-	// Eight attempts: the seven changes, one of them twice with the same
+	// Ten attempts: the nine changes, one of them twice with the same
 	// idempotent body (500, then 200).
-	if len(rc.attempts) != 8 || rc.codes[3] != 500 || rc.codes[4] != 200 || rc.attempts[3].IdempotencyKey != rc.attempts[4].IdempotencyKey {
+	if len(rc.attempts) != 10 || rc.codes[3] != 500 || rc.codes[4] != 200 || rc.attempts[3].IdempotencyKey != rc.attempts[4].IdempotencyKey {
 		t.Fatalf("attempts %v codes %v", len(rc.attempts), rc.codes)
 	}
 	if k := rc.attempts[4]; k.IdempotencyKey != class+"|2024-08-01T12:45:00Z|normal" || k.PreviousPoint != "off" || k.IntervalID != "2024-08-01T12:45:00Z" {
@@ -403,14 +427,15 @@ func TestCurtailServeInBrowser(t *testing.T) {
 	}
 	select {
 	case ch := <-rc.got:
-		if ch.Point != "off" || !ch.SafeState || !strings.HasPrefix(ch.Reason, "hashprice stale") || ch.PriceUSDPerMWh != 25 {
+		if ch.Point != "off" || !ch.SafeState || !strings.HasPrefix(ch.Reason, "hashprice stale") || ch.PriceUSDPerMWh != 25 ||
+			!(ch.StrikeUSDPerMWh > 0) || !(ch.HashpriceUSDPerPHDay > 0) || ch.HashpriceAsOf.Year() < 2026 {
 			t.Errorf("webhook with a SNAPSHOT hashprice: %+v", ch)
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("no webhook")
 	}
 	var r CurtailNow
-	if code := curtailGet(t, base+"/api/v1/fleet/curtail/now", &r); code != 200 || len(r.Classes) != 1 || r.Classes[0].Now.Point != "off" {
+	if code := curtailGet(t, base+"/api/v1/fleet/curtail/now", &r); code != 200 || len(r.Classes) != 1 || r.Classes[0].Now.Point != "off" || r.HashpriceSource != SourceSnapshot {
 		t.Fatalf("HTTP %d %+v", code, r)
 	}
 	p := b.NewPage(t, 1280, 800)
@@ -448,11 +473,14 @@ func TestCurtailERCOTAndBadRewrite(t *testing.T) {
 	// 06:31Z is 01:31 CDT, hour-ending 2 interval 3 (first pass).
 	clk := &simClock{now: time.Date(2024, 11, 3, 6, 31, 0, 0, time.UTC), waiting: make(chan struct{}, 16)}
 	srv := New(Config{Now: clk.Now})
-	fresh := func(now time.Time) {
+	state := func(now time.Time) {
+		srv.confirmed.Store(now.UnixNano())
 		srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Height: 1, Time: now}, Price: Quote{USD: 60000, Time: now},
 			Hashprice: Hashprice{USDPerPHDay: 48}})
-		srv.Confirm()
+	}
+	fresh := func(now time.Time) {
 		os.Chtimes(priceFile, now, now)
+		state(now)
 	}
 	fresh(clk.now)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -461,14 +489,13 @@ func TestCurtailERCOTAndBadRewrite(t *testing.T) {
 	go c.run(ctx)
 	<-clk.waiting
 	next := func(touch bool) {
-		now := clk.fire()
+		at := clk.pending()
 		if touch {
-			fresh(now)
+			fresh(at)
 		} else {
-			srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Height: 1, Time: now}, Price: Quote{USD: 60000, Time: now},
-				Hashprice: Hashprice{USDPerPHDay: 48}})
-			srv.Confirm()
+			state(at)
 		}
+		clk.fire()
 		<-clk.waiting
 	}
 	expect := func(id string, price float64, point string, safe bool, priceErr bool) {

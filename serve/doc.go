@@ -80,6 +80,7 @@
 //	GET /api/v1/fleet/curtail/now     (with --fleet and a curtail config; else 404; 503 before
 //	                                  the first decision) decided_at, interval_id, step_s,
 //	                                  price_format, price_error?, configured_safe_state,
+//	                                  hashprice_source (LIVE|SNAPSHOT),
 //	                                  classes[{class, now, next[horizon_intervals]}], each a
 //	                                  power.Decision {class, interval_id, interval_start, point,
 //	                                  safe_state, reason, price_usd_per_mwh, strike_usd_per_mwh,
