@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -87,6 +88,11 @@ func (c *CurtailConfig) check() error {
 		return errors.New("curtail.min_on_intervals and min_off_intervals must be 0..96")
 	case c.Webhook.Retries < 0 || !(c.Webhook.BackoffSeconds >= 0):
 		return errors.New("curtail.webhook.retries and backoff_seconds must be ≥ 0")
+	}
+	if u := c.Webhook.URL; u != "" {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return errors.New("curtail.webhook.url: want an http:// or https:// URL")
+		}
 	}
 	if _, err := time.LoadLocation(c.TZ); err != nil || c.TZ == "Local" {
 		return fmt.Errorf("curtail.tz %q: want an IANA zone such as America/Chicago or UTC", c.TZ)

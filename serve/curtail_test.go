@@ -357,11 +357,12 @@ func TestCurtailLive(t *testing.T) {
 func TestCurtailConfigErrors(t *testing.T) {
 	dir := t.TempDir()
 	for body, want := range map[string]string{
-		"curtail: {prices: p.csv, format: xls}":                        "curtail.format",
-		"curtail: {prices: p.csv}":                                     "curtail.settlement_point",
-		"curtail: {prices: p.csv, format: csv, tz: Mars/Base}":         "curtail.tz",
-		"curtail: {prices: p.csv, format: csv, horizon_intervals: -1}": "curtail.horizon_intervals",
-		"curtail: {webhook: {url: 'http://127.0.0.1:1/'}}":             "curtail.prices",
+		"curtail: {prices: p.csv, format: xls}":                             "curtail.format",
+		"curtail: {prices: p.csv}":                                          "curtail.settlement_point",
+		"curtail: {prices: p.csv, format: csv, tz: Mars/Base}":              "curtail.tz",
+		"curtail: {prices: p.csv, format: csv, horizon_intervals: -1}":      "curtail.horizon_intervals",
+		"curtail: {prices: p.csv, format: csv, webhook: {url: 'ftp://x/'}}": "curtail.webhook.url",
+		"curtail: {webhook: {url: 'http://127.0.0.1:1/'}}":                  "curtail.prices",
 	} {
 		p := filepath.Join(dir, "c.yaml")
 		os.WriteFile(p, []byte(body), 0o644)
