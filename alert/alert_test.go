@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -198,6 +199,27 @@ func TestWebhookGivesUpThenDeliversLaterOnes(t *testing.T) {
 	wh.Close(ctx)
 	attempts, got := r.state()
 	if attempts != 4 || len(got) != 1 || got[0].Status != "resolved" {
+		t.Fatalf("attempts %d, delivered %s", attempts, fmt.Sprint(got))
+	}
+}
+
+// Send delivers any JSON body in order with Notify's, with the same
+// retries; a value JSON cannot encode is an error at once.
+func TestWebhookSendSharesTheQueue(t *testing.T) {
+	r := newReceiver(t, 1)
+	wh := &Webhook{URL: r.srv.URL, Retries: 3, Backoff: 5 * time.Millisecond}
+	if err := wh.Send(map[string]any{"rule": "curtail", "status": "changed"}, "what", "test"); err != nil {
+		t.Fatal(err)
+	}
+	wh.Notify(Notification{Rule: "hp", Status: "firing"})
+	if err := wh.Send(math.NaN()); err == nil {
+		t.Error("NaN body: no error")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	wh.Close(ctx)
+	attempts, got := r.state()
+	if attempts != 3 || len(got) != 2 || got[0].Rule != "curtail" || got[0].Status != "changed" || got[1].Rule != "hp" {
 		t.Fatalf("attempts %d, delivered %s", attempts, fmt.Sprint(got))
 	}
 }

@@ -19,4 +19,8 @@
 //	node_stale              node has not confirmed the state for minutes
 //
 // for_minutes delays firing until the condition has held that long.
+//
+// The webhook also carries other JSON bodies (Webhook.Send) on the same
+// ordered queue with the same retries: serve's live curtailment decisions
+// for a site's control system.
 package alert

@@ -24,10 +24,16 @@ type Webhook struct {
 	Log     *slog.Logger
 
 	once  sync.Once
-	queue chan Notification
+	queue chan delivery
 	done  chan struct{}
 	ctx   context.Context
 	stop  context.CancelFunc
+}
+
+// delivery is one queued body and what the log calls it.
+type delivery struct {
+	body []byte
+	what []any // slog attributes
 }
 
 // webhookQueue bounds notifications waiting for delivery; past it the
@@ -45,7 +51,7 @@ func (w *Webhook) start() {
 		if w.Backoff <= 0 {
 			w.Backoff = time.Second
 		}
-		w.queue = make(chan Notification, webhookQueue)
+		w.queue = make(chan delivery, webhookQueue)
 		w.done = make(chan struct{})
 		w.ctx, w.stop = context.WithCancel(context.Background())
 		go w.loop()
@@ -54,15 +60,32 @@ func (w *Webhook) start() {
 
 // Notify implements Notifier.
 func (w *Webhook) Notify(n Notification) {
+	body, _ := json.Marshal(n)
+	w.enqueue(delivery{body: body, what: []any{"rule", n.Rule, "status", n.Status}})
+}
+
+// Send queues v, encoded as one JSON object, for delivery with the same
+// retries and order as notifications; what are slog attributes naming it
+// in the log.
+func (w *Webhook) Send(v any, what ...any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.enqueue(delivery{body: body, what: what})
+	return nil
+}
+
+func (w *Webhook) enqueue(d delivery) {
 	w.start()
 	for {
 		select {
-		case w.queue <- n:
+		case w.queue <- d:
 			return
 		default:
 			select {
 			case old := <-w.queue:
-				w.Log.Error("webhook queue full: dropped a notification", "rule", old.Rule, "status", old.Status)
+				w.Log.Error("webhook queue full: dropped a notification", old.what...)
 			default:
 			}
 		}
@@ -84,19 +107,18 @@ func (w *Webhook) Close(ctx context.Context) {
 
 func (w *Webhook) loop() {
 	defer close(w.done)
-	for n := range w.queue {
-		body, _ := json.Marshal(n)
+	for d := range w.queue {
 		delay := w.Backoff
 		for attempt := 0; ; attempt++ {
-			err := w.post(body)
+			err := w.post(d.body)
 			if err == nil {
 				break
 			}
 			if attempt >= w.Retries {
-				w.Log.Error("webhook delivery failed; giving up", "rule", n.Rule, "status", n.Status, "attempts", attempt+1, "err", err.Error())
+				w.Log.Error("webhook delivery failed; giving up", append(d.what, "attempts", attempt+1, "err", err.Error())...)
 				break
 			}
-			w.Log.Warn("webhook delivery failed; retrying", "rule", n.Rule, "attempt", attempt+1, "in", delay.String(), "err", err.Error())
+			w.Log.Warn("webhook delivery failed; retrying", append(d.what, "attempt", attempt+1, "in", delay.String(), "err", err.Error())...)
 			select {
 			case <-time.After(delay):
 			case <-w.ctx.Done():

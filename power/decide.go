@@ -13,8 +13,10 @@ type LiveInputs struct {
 	// is when it was observed.
 	HashpriceUSDPerPHDay float64
 	HashpriceAsOf        time.Time
-	// MaxAge is how old either input may be before the safe state applies.
-	MaxAge time.Duration
+	// MaxAge is how old either input may be before the safe state applies;
+	// MaxHashpriceAge, when > 0, is the hashprice's own limit instead.
+	MaxAge          time.Duration
+	MaxHashpriceAge time.Duration
 	// SafeState is the point name a class takes when inputs are stale or
 	// missing; "" or "off" means off. A class lacking that point goes off.
 	SafeState string
@@ -62,12 +64,16 @@ func Decide(classes []Class, in LiveInputs, now time.Time) ([]Decision, error) {
 		c.HashpriceUSDPerPHDay = in.HashpriceUSDPerPHDay
 		live[k] = c
 	}
+	hpMax := in.MaxAge
+	if in.MaxHashpriceAge > 0 {
+		hpMax = in.MaxHashpriceAge
+	}
 	stale := ""
 	switch {
 	case now.Sub(in.PriceAsOf) > in.MaxAge:
 		stale = fmt.Sprintf("price stale: as of %s, older than %s", in.PriceAsOf.UTC().Format(time.RFC3339), in.MaxAge)
-	case now.Sub(in.HashpriceAsOf) > in.MaxAge:
-		stale = fmt.Sprintf("hashprice stale: as of %s, older than %s", in.HashpriceAsOf.UTC().Format(time.RFC3339), in.MaxAge)
+	case now.Sub(in.HashpriceAsOf) > hpMax:
+		stale = fmt.Sprintf("hashprice stale: as of %s, older than %s", in.HashpriceAsOf.UTC().Format(time.RFC3339), hpMax)
 	case !(in.HashpriceUSDPerPHDay > 0):
 		stale = "no hashprice"
 	}

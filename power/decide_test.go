@@ -85,6 +85,16 @@ func TestDecideStaleHashprice(t *testing.T) {
 	if ds[0].Point != "normal" || ds[0].SafeState {
 		t.Errorf("fresh inputs at $10/MWh: %+v", ds[0])
 	}
+	// The hashprice's own limit: 30 minutes old is fresh under MaxAge
+	// (1 h) but stale under a 20-minute MaxHashpriceAge.
+	in.HashpriceAsOf = now.Add(-30 * time.Minute)
+	if ds, _ = Decide([]Class{c}, in, now); ds[0].SafeState {
+		t.Errorf("30-minute hashprice under a 1 h limit: %+v", ds[0])
+	}
+	in.MaxHashpriceAge = 20 * time.Minute
+	if ds, _ = Decide([]Class{c}, in, now); !ds[0].SafeState || !strings.HasPrefix(ds[0].Reason, "hashprice stale") {
+		t.Errorf("30-minute hashprice under a 20 m limit: %+v", ds[0])
+	}
 }
 
 // A called demand-response event worth more than the margin turns the

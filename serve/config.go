@@ -28,9 +28,10 @@ type FileConfig struct {
 	PUE            float64 `yaml:"pue"`
 	// StaleAfterMinutes marks the state stale when the node has not
 	// confirmed it for this long (default 10).
-	StaleAfterMinutes float64      `yaml:"stale_after_minutes"`
-	Price             PriceConfig  `yaml:"price"`
-	Alerts            AlertsConfig `yaml:"alerts"`
+	StaleAfterMinutes float64       `yaml:"stale_after_minutes"`
+	Price             PriceConfig   `yaml:"price"`
+	Alerts            AlertsConfig  `yaml:"alerts"`
+	Curtail           CurtailConfig `yaml:"curtail"`
 }
 
 // PriceConfig chooses the price source: at most one of fixed, csv and
@@ -87,8 +88,11 @@ func LoadConfig(path string) (*FileConfig, error) {
 			return nil, fmt.Errorf("%s: %v", path, err)
 		}
 	}
+	if err := c.Curtail.check(); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
 	// Paths in the file are relative to the file.
-	for _, p := range []*string{&c.TokenFile, &c.Price.CSV} {
+	for _, p := range []*string{&c.TokenFile, &c.Price.CSV, &c.Curtail.Prices} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(filepath.Dir(path), *p)
 		}

@@ -77,6 +77,14 @@
 //	                                  last_as_large_*). Recomputed once per new period.
 //	GET /api/v1/fleet/status          (with --fleet; else 404) groups[], sites[], totals{}
 //	                                  as `hashfall fleet status --format json`
+//	GET /api/v1/fleet/curtail/now     (with --fleet and a curtail config; else 404; 503 before
+//	                                  the first decision) decided_at, interval_id, step_s,
+//	                                  price_format, price_error?, configured_safe_state,
+//	                                  hashprice_source (LIVE|SNAPSHOT),
+//	                                  classes[{class, now, next[horizon_intervals]}], each a
+//	                                  power.Decision {class, interval_id, interval_start, point,
+//	                                  safe_state, reason, price_usd_per_mwh, strike_usd_per_mwh,
+//	                                  hashprice_usd_per_ph_day, price_as_of, hashprice_as_of}
 //	GET /api/v1/alerts                alerts[{rule, kind, state, value, threshold, since, message}]
 //	POST /api/v1/simulate             bearer token; body: a built-in scenario name (default, bear,
 //	                                  ai-pivot, exogenous) or scenario YAML (≤ 1 MiB; no bootstrap

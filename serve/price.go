@@ -57,11 +57,10 @@ func (c *CSVPrice) Name() string { return "csv " + c.Path }
 func (c *CSVPrice) Quote(context.Context) (Quote, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	fi, err := os.Stat(c.Path)
+	stamp, _, err := fileStamp(c.Path)
 	if err != nil {
 		return Quote{}, err
 	}
-	stamp := fmt.Sprint(fi.Size(), fi.ModTime().UnixNano())
 	if stamp == c.stamp {
 		return c.last, nil
 	}

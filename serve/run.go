@@ -74,6 +74,12 @@ func Run(ctx context.Context, o RunOptions) error {
 		return err
 	}
 	defer flushAlerts()
+	flushCurtail, err := startCurtail(ctx, srv, cfg.Curtail, fleet, Clock{}, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer flushCurtail()
 	done := make(chan error, 1)
 	if o.DBPath == "" {
 		if fleet != nil {

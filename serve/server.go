@@ -55,6 +55,7 @@ type Server struct {
 	limiter   *clientLimiter
 	jobs      *jobRunner
 	alerts    alertSource
+	curtail   atomic.Pointer[curtailer] // nil without a curtail config
 
 	mu        sync.Mutex
 	listeners []func(*State)
@@ -87,6 +88,7 @@ func New(cfg Config) *Server {
 	s.metrics = newPromMetrics(s)
 	s.jobs = newJobRunner(cfg.MaxJobs)
 	s.routes()
+	s.curtailRoutes()
 	s.handler = s.instrument(s.mux)
 	return s
 }

@@ -1,6 +1,7 @@
 // fleet.js: the Fleet page — /api/v1/fleet/status: the fleet's profit
 // today, its breakeven price, what to switch off now, then each site and
-// each site×model group as a table (keys as serve names them).
+// each site×model group as a table (keys as serve names them); with a
+// curtail config, /api/v1/fleet/curtail/now's decisions per class first.
 "use strict";
 (function () {
   const f = hf.fmt;
@@ -49,6 +50,15 @@
     const parts = [];
     if (s.sites) parts.push(table("Sites", s.sites));
     if (s.groups) parts.push(table("Groups", s.groups));
+    // Live curtailment, when serve has a curtail config (else a 404).
+    const c = await hf.api("/api/v1/fleet/curtail/now");
+    if (!c.error && c.classes) {
+      parts.unshift(table("Curtailment now", c.classes.map((k) => ({
+        class: k.class, interval_id: k.now.interval_id, point: k.now.point, safe_state: k.now.safe_state,
+        reason: k.now.reason, price_usd_per_mwh: k.now.price_usd_per_mwh, strike_usd_per_mwh: k.now.strike_usd_per_mwh,
+        hashprice_usd_per_ph_day: k.now.hashprice_usd_per_ph_day, next_points: (k.next || []).map((d) => d.point).join(" → "),
+      }))));
+    }
     body.replaceChildren(...parts);
   });
 })();
