@@ -131,6 +131,7 @@ func TestDashboardInBrowser(t *testing.T) {
 					}
 					checkHashrateSeries(t, p, ln.base)
 					checkNetworkNumbers(t, p, ln.base)
+					checkDrops(t, p, ln.base)
 				case "machines":
 					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0 && document.querySelector("canvas")`)
 				case "fleet":
@@ -394,6 +395,41 @@ func TestDashboardInBrowser(t *testing.T) {
 // /api/v1/hashprice/history has nothing to chart (the page says so).
 func allowNoPriceHistory(p *browsertest.Page) {
 	p.Allow(`HTTP 503 .*/api/v1/hashprice/history`)
+}
+
+// checkDrops: the biggest-drops table shows the rows of serve's own
+// /api/v1/difficulty/history?largest_drops=10, in rank order, and the
+// section is hidden exactly when there are none (or the endpoint answers
+// 503).
+func checkDrops(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	p.WaitJS(t, 10*time.Second, `document.getElementById("drops-section").dataset.rows !== undefined`)
+	code, m := getJSON(t, base+"/api/v1/difficulty/history?largest_drops=10")
+	var want []map[string]any
+	if code == 200 {
+		rows, _ := m["rows"].([]any)
+		for _, r := range rows {
+			want = append(want, r.(map[string]any))
+		}
+	} else if code != 503 {
+		t.Fatalf("difficulty history answered %d", code)
+	}
+	t.Logf("difficulty history: HTTP %d, %d ranked drops", code, len(want))
+	var hidden bool
+	p.Eval(t, `document.getElementById("drops-section").hidden`, &hidden)
+	if hidden != (len(want) == 0) {
+		t.Errorf("drops section hidden=%v with %d ranked drops from the API (HTTP %d)", hidden, len(want), code)
+	}
+	var got []float64
+	p.Eval(t, `[...document.querySelectorAll("#drops-table tbody tr td:nth-child(4)")].map((td) => Number(td.dataset.value))`, &got)
+	if len(want) > 0 && len(got) != len(want) {
+		t.Fatalf("drops table has %d rows, the API %d", len(got), len(want))
+	}
+	for i := range got {
+		if i < len(want) && got[i] != want[i]["change_pct"].(float64) {
+			t.Errorf("drop %d: page %v%%, API %v%%", i+1, got[i], want[i]["change_pct"])
+		}
+	}
 }
 
 // checkNetworkNumbers compares the Network page's big numbers with the API.

@@ -133,15 +133,18 @@
     hf.msg("history-msg", msgs.join(" · "));
   }
 
+  // drops ranks the ten largest downward adjustments of the whole
+  // difficulty history the store holds (serve's native endpoint); the
+  // section stays hidden when there is none or no history (503).
   async function drops() {
-    const adj = await hf.api("/api/v1/mining/difficulty-adjustments/all");
+    const d = await hf.api("/api/v1/difficulty/history?largest_drops=10");
     const sec = document.getElementById("drops-section");
-    if (adj.error || !Array.isArray(adj) || adj.length === 0) { sec.hidden = true; return; }
-    // mempool's rows: [time s, height, difficulty, ratio new/old]
-    const falls = adj.filter((a) => a[3] < 1).sort((p, q) => p[3] - q[3]).slice(0, 10);
-    sec.hidden = falls.length === 0;
-    hf.fillTable(document.getElementById("drops-table"), falls.map((a, i) => [i + 1].concat(a)),
-      (r) => [[String(r[0])], [String(r[2]), r[2]], [f.day(r[1] * 1000)], [f.pct(100 * (r[4] - 1)), 100 * (r[4] - 1)], [f.diffT(r[3])]]);
+    const rows = d.error || !Array.isArray(d.rows) ? [] : d.rows;
+    sec.dataset.rows = String(rows.length);
+    sec.hidden = rows.length === 0;
+    if (rows.length === 0) return;
+    hf.fillTable(document.getElementById("drops-table"), rows,
+      (r) => [[String(r.rank)], [String(r.start_height), r.start_height], [r.start_time ? f.day(r.start_time) : "–"], [f.pct(r.change_pct), r.change_pct], [f.diffT(r.difficulty)]]);
   }
 
   hf.start(async () => {
