@@ -132,6 +132,7 @@ func TestDashboardInBrowser(t *testing.T) {
 					checkHashrateSeries(t, p, ln.base)
 					checkNetworkNumbers(t, p, ln.base)
 					checkDrops(t, p, ln.base)
+					checkDoubleSpend(t, p, ln.base)
 				case "machines":
 					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0 && document.querySelector("canvas")`)
 				case "fleet":
@@ -432,6 +433,34 @@ func checkDrops(t *testing.T, p *browsertest.Page, base string) {
 	}
 }
 
+// checkDoubleSpend: the double-spend table shows /api/v1/security's
+// confirmations and costs, one row per attacker share.
+func checkDoubleSpend(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	p.WaitJS(t, 10*time.Second, `document.getElementById("ds-section").dataset.rows !== undefined`)
+	var api struct {
+		DoubleSpend []struct {
+			Share         float64 `json:"attacker_share"`
+			Confirmations float64 `json:"confirmations_needed"`
+			BuildUSD      float64 `json:"build_total_usd"`
+		} `json:"double_spend"`
+	}
+	apiJSON(t, base+"/api/v1/security", &api)
+	var page [][]float64
+	p.Eval(t, `[...document.querySelectorAll("#ds-table tbody tr")].map((tr) => [1, 2, 4].map((i) => Number(tr.querySelector("td:nth-child(" + i + ")").dataset.value)))`, &page)
+	if len(api.DoubleSpend) != 3 || len(page) != len(api.DoubleSpend) {
+		t.Fatalf("double-spend table has %d rows, the API %d (want 3 shares)", len(page), len(api.DoubleSpend))
+	}
+	for i, r := range api.DoubleSpend {
+		if want := []float64{r.Share, r.Confirmations, r.BuildUSD}; page[i][0] != want[0] || page[i][1] != want[1] || page[i][2] != want[2] || want[1] == 0 {
+			t.Errorf("double-spend row %d: page %v, API %v", i, page[i], want)
+		}
+	}
+	if s := p.Text(t, "#ds-note"); !strings.Contains(s, "ASSUMED") {
+		t.Errorf("double-spend note %q does not name the ASSUMED inputs", s)
+	}
+}
+
 // checkNetworkNumbers compares the Network page's big numbers with the API.
 func checkNetworkNumbers(t *testing.T, p *browsertest.Page, base string) {
 	t.Helper()
@@ -504,17 +533,40 @@ func checkHashrateSeries(t *testing.T, p *browsertest.Page, base string) {
 	if len(h.History) == 0 {
 		t.Fatal("no hashrate history")
 	}
-	want := 2 // x and the unbiased estimate
-	if _, ok := h.History[0]["ci_low_hs"]; ok {
-		want += 2
+	// serve computes both for every day of the live harness's chain, so
+	// the page must draw x, the unbiased estimate, the band's two edges
+	// and Core's estimator.
+	for _, k := range []string{"ci_low_hs", "ci_high_hs", "getnetworkhashps_hs"} {
+		if _, ok := h.History[len(h.History)-1][k]; !ok {
+			t.Errorf("hashrate history's last day lacks %s", k)
+		}
 	}
-	if _, ok := h.History[0]["getnetworkhashps_hs"]; ok {
-		want++
+	var data [][]*float64
+	p.Eval(t, `hf.charts["chart-hashrate"].u.data`, &data)
+	if len(data) != 5 {
+		t.Fatalf("hashrate chart has %d series, want 5 (x, estimate, 95%% high and low, Core)", len(data))
 	}
-	var got int
-	p.Eval(t, `hf.charts["chart-hashrate"].u.series.length`, &got)
-	if got != want {
-		t.Errorf("hashrate chart has %d series, the API's fields call for %d", got, want)
+	// The plotted values are the API's in one unit: the same factor for
+	// the estimate, the band and Core's series.
+	n := len(data[1])
+	if n == 0 || n > len(h.History) || data[1][n-1] == nil {
+		t.Fatalf("%d points plotted for %d days", n, len(h.History))
+	}
+	rows := h.History[len(h.History)-n:]
+	scale := *data[1][n-1] / rows[n-1]["hashrate_hs"].(float64)
+	for i, r := range rows {
+		for j, k := range map[int]string{2: "ci_high_hs", 3: "ci_low_hs", 4: "getnetworkhashps_hs"} {
+			v, ok := r[k].(float64)
+			if !ok {
+				if data[j][i] != nil {
+					t.Errorf("day %v: %s plotted without an API value", r["day"], k)
+				}
+				continue
+			}
+			if data[j][i] == nil || math.Abs(*data[j][i]-v*scale) > 1e-9*math.Abs(v*scale) {
+				t.Errorf("day %v: %s plotted %v, API %g × %g", r["day"], k, data[j][i], v, scale)
+			}
+		}
 	}
 }
 
@@ -652,6 +704,9 @@ func TestDashboardFleetAndAlertsInBrowser(t *testing.T) {
 		t.Fatal("serve did not start in 30 s")
 	}
 	out := browsertest.OutDir(t)
+	// Ready fires when the listener is up; the first state may come later
+	// on a loaded machine.
+	waitFor(t, "ready", 30*time.Second, func() bool { c, _ := getJSON(t, base+"/readyz"); return c == 200 })
 
 	var st struct {
 		Groups []struct {
@@ -696,6 +751,12 @@ func TestDashboardFleetAndAlertsInBrowser(t *testing.T) {
 		a.WaitJS(t, 20*time.Second, `document.querySelectorAll("#alerts-table tbody tr").length > 0`)
 		if s := a.Text(t, "#alerts-table tbody tr td"); s != "hashprice-under-1000" {
 			t.Errorf("first alert row names %q", s)
+		}
+		// The rules in force, as /api/v1/alerts lists them.
+		var rules []string
+		a.Eval(t, `[...document.querySelectorAll("#rules-table tbody tr")].map((tr) => tr.cells[0].textContent + " " + tr.cells[2].dataset.value)`, &rules)
+		if len(rules) != 1 || rules[0] != "hashprice-under-1000 1000" || a.Attr(t, "#rules-section", "data-rows") != "1" {
+			t.Errorf("rules in force on the page: %q", rules)
 		}
 		checkPage(t, a, out, fmt.Sprintf("alerts-firing-%d", sz.w))
 	}

@@ -39,7 +39,10 @@
 //	                                  subsidy_sat, fees_sma144_sat, hashprice_btc_per_ph_day,
 //	                                  hashprice_usd_per_ph_day, puell_multiple}]
 //	GET /api/v1/hashrate/history      same parameters: interval, history[{day, blocks,
-//	                                  hashrate_hs, difficulty, subsidy_sat, fees_sat, last_height}]
+//	                                  hashrate_hs, difficulty, subsidy_sat, fees_sat, last_height,
+//	                                  ci_low_hs?, ci_high_hs? (the day's exact Poisson interval at
+//	                                  the serve confidence), getnetworkhashps_hs? (Core's 120
+//	                                  blocks ending at last_height)}]
 //	GET /api/v1/machines              ?price=&power_cost=&pue=&pool_fee=(percent)&model=
 //	                                  price_usd, power_usd_per_kwh, pue, pool_fee_pct,
 //	                                  machines[{model, th_s, watts, j_per_th, revenue_btc_day,
@@ -66,8 +69,13 @@
 //	                                  lower|best|upper_gw, lower|best|upper_twh_per_yr
 //	GET /api/v1/security              budget_usd_per_day, budget_usd_per_th_day, hashrate_hs,
 //	                                  attack_days, build_hardware_usd, build_energy_usd,
-//	                                  build_total_usd, attack_power_gw, budget_days_to_build,
-//	                                  asic_usd_per_th_assumed
+//	                                  build_total_usd, attack_power_gw, budget_days_to_build
+//	                                  (these absent without an energy estimate),
+//	                                  asic_usd_per_th_assumed, double_spend[] as `hashfall
+//	                                  security --format json` at its defaults (Rosenfeld,
+//	                                  risk 0.1%, shares 0.1/0.3/0.45, 24 h, ASSUMED prices in
+//	                                  label): attacker_share, confirmations_needed, rent_usd,
+//	                                  rent_available, build_total_usd, rewards_usd, ...
 //	GET /api/v1/difficulty/history    ?since=&until= (start time) and at most one of
 //	                                  largest_drops=N, largest_rises=N, drawdowns=N, rank=PCT;
 //	                                  &format=json|csv: view (periods|largest_drops|
@@ -77,7 +85,10 @@
 //	                                  last_as_large_*). Recomputed once per new period.
 //	GET /api/v1/fleet/status          (with --fleet; else 404) groups[], sites[], totals{}
 //	                                  as `hashfall fleet status --format json`
-//	GET /api/v1/alerts                alerts[{rule, kind, state, value, threshold, since, message}]
+//	GET /api/v1/alerts                alerts[{rule, kind, state, value, threshold, since, message}],
+//	                                  rules[{name, kind, threshold, unit?, model?, site?,
+//	                                  hysteresis, for_minutes, minutes?}] (the rules in force;
+//	                                  never the webhook URL)
 //	POST /api/v1/simulate             bearer token; body: a built-in scenario name (default, bear,
 //	                                  ai-pivot, exogenous) or scenario YAML (≤ 1 MiB; no bootstrap
 //	                                  price files); ?paths=1..2000 (500) &horizon_days=1..1095

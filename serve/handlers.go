@@ -13,6 +13,7 @@ import (
 	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/output"
 	"github.com/hashfall/hashfall/plan"
+	"github.com/hashfall/hashfall/security"
 )
 
 // Meta heads every answer: which block and source it describes and how old
@@ -225,11 +226,11 @@ func (s *Server) handleHashrateHistory(w http.ResponseWriter, r *http.Request, s
 	if badQuery(w, q) {
 		return
 	}
-	if len(st.Days) == 0 {
+	if len(st.HashrateDays) == 0 {
 		unavailable(w, st, "hashrate history")
 		return
 	}
-	rows := downsample(st.Days, func(d metrics.Day) time.Time { return d.Day }, from, to, interval)
+	rows := downsample(st.HashrateDays, func(d HashrateDay) time.Time { return d.Day.Day }, from, to, interval)
 	if csv {
 		writeCSV(w, rows)
 		return
@@ -237,7 +238,7 @@ func (s *Server) handleHashrateHistory(w http.ResponseWriter, r *http.Request, s
 	writeJSON(w, http.StatusOK, struct {
 		Meta
 		Interval string        `json:"interval"`
-		History  []metrics.Day `json:"history"`
+		History  []HashrateDay `json:"history"`
 	}{s.meta(st), interval, rows})
 }
 
@@ -385,15 +386,19 @@ func (s *Server) handleSecurity(w http.ResponseWriter, r *http.Request, st *Stat
 	if badQuery(w, parseQuery(r.URL.RawQuery)) {
 		return
 	}
-	if st.Security == nil {
+	if st.Security == nil && st.DoubleSpend == nil {
 		unavailable(w, st, "security")
 		return
 	}
+	// The 51% fields are absent when the energy estimate is (a regtest
+	// hashrate below every catalog model); the double-spend table stands
+	// on its own.
 	writeJSON(w, http.StatusOK, struct {
 		Meta
-		economics.Security
-		ASICUSDPerTH float64 `json:"asic_usd_per_th_assumed"`
-	}{s.meta(st), *st.Security, st.Options.ASICUSDPerTH})
+		*economics.Security
+		ASICUSDPerTH float64        `json:"asic_usd_per_th_assumed"`
+		DoubleSpend  []security.Row `json:"double_spend"`
+	}{s.meta(st), st.Security, st.Options.ASICUSDPerTH, st.DoubleSpend})
 }
 
 // handleDifficultyHistory answers `hashfall difficulty history`: every
@@ -480,12 +485,14 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var active any = []struct{}{}
+	rules := []RuleInForce{}
 	if s.alerts != nil {
-		active = s.alerts.Active()
+		active, rules = s.alerts.Active(), rulesInForce(s.alerts.Rules())
 	}
 	writeJSON(w, http.StatusOK, struct {
-		Alerts any `json:"alerts"`
-	}{active})
+		Alerts any           `json:"alerts"`
+		Rules  []RuleInForce `json:"rules"`
+	}{active, rules})
 }
 
 // recorder captures the status code for metrics and logs.

@@ -13,6 +13,7 @@ import (
 	"github.com/hashfall/hashfall/hardware"
 	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/plan"
+	"github.com/hashfall/hashfall/security"
 )
 
 // Source labels of a state.
@@ -110,6 +111,40 @@ type Pools struct {
 	Shares   []metrics.PoolShare `json:"shares"`
 }
 
+// HashrateDay is a day of metrics.Daily with, when computable, the
+// confidence interval of its fixed-window hashrate (metrics.DayInterval:
+// exact Poisson on the day's block count, at Options.Confidence) and
+// Core's getnetworkhashps over the Options.HashrateBlocks (120) blocks
+// ending at its last block, all in H/s.
+type HashrateDay struct {
+	metrics.Day
+	CILowHs            *float64 `json:"ci_low_hs,omitempty"`
+	CIHighHs           *float64 `json:"ci_high_hs,omitempty"`
+	GetNetworkHashPSHs *float64 `json:"getnetworkhashps_hs,omitempty"`
+}
+
+// hashrateDays adds the intervals and Core's estimator to days, once per
+// state: the window is HashrateBlocks per day, so O(days · 120).
+func hashrateDays(days []metrics.Day, blocks []chain.Block, o Options, interval int64) []HashrateDay {
+	out := make([]HashrateDay, len(days))
+	tip := blocks[len(blocks)-1].Height
+	for i, d := range days {
+		out[i].Day = d
+		if lo, hi, ok := metrics.DayInterval(d, o.Confidence); ok {
+			out[i].CILowHs, out[i].CIHighHs = &lo, &hi
+		}
+		first, last, ok, err := metrics.CoreWindow(tip, o.HashrateBlocks, d.LastHeight, interval)
+		if err != nil || !ok || first < blocks[0].Height || last > tip {
+			continue
+		}
+		core := metrics.NetworkHashPS(blocks[first-blocks[0].Height : last-blocks[0].Height+1])
+		if core > 0 {
+			out[i].GetNetworkHashPSHs = &core
+		}
+	}
+	return out
+}
+
 // State is everything serve answers from, computed once per block or
 // price tick and never modified afterwards: handlers read it through an
 // atomic pointer without locks.
@@ -131,9 +166,16 @@ type State struct {
 	Pools     *Pools                       // default window
 	Energy    *economics.EnergyEstimate
 	Security  *economics.Security
-	History   []economics.HashpriceDay // daily, oldest first
-	Days      []metrics.Day            // daily hashrate, oldest first
-	Fleet     *plan.FleetStatus        // nil without --fleet
+	// DoubleSpend is `hashfall security`'s default table at the tip:
+	// Rosenfeld confirmations at risk 0.1% and the rent/build cost against
+	// 10%, 30% and 45% attackers for a day (ASSUMED prices, labelled).
+	DoubleSpend []security.Row
+	History     []economics.HashpriceDay // daily, oldest first
+	Days        []metrics.Day            // daily hashrate, oldest first
+	// HashrateDays is Days with each day's interval and Core's estimator,
+	// what /api/v1/hashrate/history answers.
+	HashrateDays []HashrateDay
+	Fleet        *plan.FleetStatus // nil without --fleet
 	// DifficultyHistory is every difficulty period the store knows, from
 	// synced blocks and imported checkpoints (metrics.StoredHistory);
 	// nil for the SNAPSHOT.
@@ -188,6 +230,7 @@ func SnapshotState(o Options, price *Quote, now time.Time) *State {
 		Notes:   []string{snap.Label},
 	}
 	s.fillNetwork("mainnet", "")
+	s.fillDoubleSpend(snap.Label)
 	hs := economics.ImpliedHashrateHs(n.Difficulty)
 	s.fillEnergy(hs, snap.AsOf)
 	return s
@@ -205,6 +248,22 @@ func (s *State) fillNetwork(chainName, bits string) {
 	for i, m := range models {
 		s.Machines[i] = economics.Machine(m, n, s.Options.site())
 	}
+}
+
+// fillDoubleSpend assesses the state's network as `hashfall security`
+// does with its defaults, building at the serve options' ASIC price and
+// power price and the catalog's best efficiency.
+func (s *State) fillDoubleSpend(label string) {
+	jPerTH, efficiency := economics.BuildEfficiency(s.Options.Catalog)
+	in := security.DefaultAttack(jPerTH)
+	in.ASICUSDPerTH, in.PowerUSDPerKWh = s.Options.ASICUSDPerTH, s.Options.PowerUSDPerKWh
+	q := security.Query{Model: security.Rosenfeld, Risk: security.DefaultRisk, Shares: security.DefaultShares, Attack: in}
+	rows, err := security.Assess([]security.Scenario{economics.SecurityScenario("today", s.Net, s.AsOf.Time, label+in.AssumedLabel(efficiency))}, q)
+	if err != nil {
+		s.Notes = append(s.Notes, "double spend: "+err.Error())
+		return
+	}
+	s.DoubleSpend = rows
 }
 
 func (s *State) fillEnergy(hashrateHs float64, at time.Time) {
@@ -245,6 +304,7 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	s := &State{AsOf: AsOf{Height: tip.Height, Time: time.Unix(tip.TimeS, 0).UTC()}, Source: SourceLive,
 		Params: p, Price: q, Net: n, Options: o, Blocks: blocks}
 	s.fillNetwork(p.Name, fmt.Sprintf("%08x", tip.Bits))
+	s.fillDoubleSpend("LIVE: the tip's difficulty, fees and price (" + q.Source + ")")
 
 	if h, err := hashrateOf(blocks, o.HashrateBlocks, -1, o.Confidence, consensus.RetargetIntervalBlocks(p)); err == nil {
 		s.Hashrate = &h
@@ -270,6 +330,7 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	}
 
 	s.Days = metrics.Daily(p, blocks)
+	s.HashrateDays = hashrateDays(s.Days, blocks, o, interval)
 	if len(s.Days) > 0 {
 		s.History = economics.HashpriceHistory(p, blocks, s.Days, prices)
 		s.Signals = signalsOf(s, prices)

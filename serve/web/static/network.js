@@ -110,13 +110,13 @@
       const unit = hu.prefix + "H/s";
       const csv = ["day", "hashrate_" + unit.toLowerCase().replace("/", "_")];
       let bands;
-      if (rows.length && rows[0].ci_low_hs != null) {
+      if (rows.some((r) => r.ci_low_hs != null)) {
         data.push(rows.map((r) => eh(r.ci_high_hs)), rows.map((r) => eh(r.ci_low_hs)));
         series.push({ label: "95% high", color: c.band2, width: 1 }, { label: "95% low", color: c.band2, width: 1 });
         csv.push(csv[1] + "_ci_high", csv[1] + "_ci_low");
         bands = [[2, 3, c.band]];
       }
-      if (rows.length && rows[0].getnetworkhashps_hs != null) {
+      if (rows.some((r) => r.getnetworkhashps_hs != null)) {
         data.push(rows.map((r) => eh(r.getnetworkhashps_hs)));
         series.push({ label: "Core getnetworkhashps", color: c.s2, width: 1.5, dash: [6, 4] });
         csv.push(csv[1] + "_getnetworkhashps");
@@ -147,8 +147,29 @@
       (r) => [[String(r.rank)], [String(r.start_height), r.start_height], [r.start_time ? f.day(r.start_time) : "–"], [f.pct(r.change_pct), r.change_pct], [f.diffT(r.difficulty)]]);
   }
 
+  // doubleSpend lists `hashfall security`'s default table from
+  // /api/v1/security: Rosenfeld confirmations and the cost of each share
+  // for the attack's hours (ASSUMED prices, named in the note).
+  async function doubleSpend() {
+    const s = await hf.api("/api/v1/security");
+    const sec = document.getElementById("ds-section");
+    const rows = s.error || !Array.isArray(s.double_spend) ? [] : s.double_spend;
+    sec.dataset.rows = String(rows.length);
+    sec.hidden = rows.length === 0;
+    if (rows.length === 0) return;
+    hf.fillTable(document.getElementById("ds-table"), rows, (r) => [
+      [f.num(100 * r.attacker_share, 0) + "%", r.attacker_share],
+      r.confirmations_needed == null ? ["none suffices"] : [String(r.confirmations_needed), r.confirmations_needed],
+      [(r.rent_available ? "" : "not rentable: ") + f.usd(r.rent_usd, 0), r.rent_usd],
+      [f.usd(r.build_total_usd, 0), r.build_total_usd],
+    ]);
+    const r = rows[0], label = r.label.split(" | ");
+    document.getElementById("ds-note").textContent = "Attack of " + f.num(r.hours, 0) + " h; " + r.model + " model, risk " +
+      f.num(100 * r.risk, 1) + "%. " + label.join(". ") + ".";
+  }
+
   hf.start(async () => {
     await numbers();
-    await Promise.all([history(), drops()]);
+    await Promise.all([history(), drops(), doubleSpend()]);
   });
 })();
