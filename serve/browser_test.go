@@ -143,6 +143,7 @@ func TestDashboardInBrowser(t *testing.T) {
 					if got, want := domValue(t, p, "#nakamoto", "data-value"), poolsNakamoto(t, ln.base); got != want {
 						t.Errorf("Nakamoto coefficient on the page %g, API %g", got, want)
 					}
+					checkPoolShares(t, p, ln.base)
 				}
 				if src := p.Text(t, "#source"); src != "LIVE" {
 					t.Errorf("source label %q, want LIVE", src)
@@ -458,6 +459,35 @@ func checkDoubleSpend(t *testing.T, p *browsertest.Page, base string) {
 	}
 	if s := p.Text(t, "#ds-note"); !strings.Contains(s, "ASSUMED") {
 		t.Errorf("double-spend note %q does not name the ASSUMED inputs", s)
+	}
+}
+
+// checkPoolShares: the shares-over-time chart plots one point per bucket
+// of /api/v1/pools/history (30 days by day at the default window), and
+// its series add up to 100% in every bucket.
+func checkPoolShares(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	p.WaitJS(t, 10*time.Second, `hf.charts["chart-pool-shares"]`)
+	var h struct {
+		History []struct {
+			Start string `json:"start"`
+		} `json:"history"`
+	}
+	apiJSON(t, base+"/api/v1/pools/history?days=30&interval=day", &h)
+	var data [][]float64
+	p.Eval(t, `hf.charts["chart-pool-shares"].u.data`, &data)
+	if len(data) < 2 || len(data[0]) != len(h.History) || len(h.History) == 0 {
+		t.Fatalf("pool shares chart: %d series of %d points, API %d buckets", len(data)-1, len(data[0]), len(h.History))
+	}
+	for i, hb := range h.History {
+		d, _ := time.Parse(time.RFC3339, hb.Start)
+		sum := 0.0
+		for _, s := range data[1:] {
+			sum += s[i]
+		}
+		if data[0][i] != float64(d.Unix()) || math.Abs(sum-100) > 1e-9 {
+			t.Errorf("bucket %s: x %v, shares add to %v%%", hb.Start, data[0][i], sum)
+		}
 	}
 }
 

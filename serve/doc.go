@@ -64,6 +64,11 @@
 //	                                  days_in_capitulation, ribbon_events[{day, kind}]
 //	GET /api/v1/pools                 ?days=1..430: days, blocks, nakamoto_coefficient,
 //	                                  shares[{pool, blocks, share_pct}]
+//	GET /api/v1/pools/history         ?days=1..430 (30) &interval=day|week (weeks from Monday):
+//	                                  days, interval, history[{start, blocks, nakamoto_coefficient,
+//	                                  hhi, unknown_pct, empty_blocks, shares[{pool, blocks,
+//	                                  share_pct, empty_blocks}]}] as `hashfall pools series`
+//	                                  (the last bucket is partial: it ends at the tip)
 //	GET /api/v1/energy                date, hashrate_hs, power_usd_per_kwh, threshold_j_per_th,
 //	                                  profitable_models, none_profitable, lower|best|upper_j_per_th,
 //	                                  lower|best|upper_gw, lower|best|upper_twh_per_yr

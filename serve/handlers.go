@@ -49,6 +49,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/nextretarget", s.withState(s.handleNextRetarget))
 	m.HandleFunc("GET /api/v1/signals", s.withState(s.handleSignals))
 	m.HandleFunc("GET /api/v1/pools", s.withState(s.handlePools))
+	m.HandleFunc("GET /api/v1/pools/history", s.withState(s.handlePoolsHistory))
 	m.HandleFunc("GET /api/v1/energy", s.withState(s.handleEnergy))
 	m.HandleFunc("GET /api/v1/security", s.withState(s.handleSecurity))
 	m.HandleFunc("GET /api/v1/difficulty/history", s.withState(s.handleDifficultyHistory))
@@ -366,6 +367,40 @@ func (s *Server) handlePools(w http.ResponseWriter, r *http.Request, st *State) 
 		Meta
 		Pools
 	}{s.meta(st), p})
+}
+
+// handlePoolsHistory answers the pool series of the last days (buckets
+// starting on or after the tip's UTC day minus days−1), precomputed per
+// state.
+func (s *Server) handlePoolsHistory(w http.ResponseWriter, r *http.Request, st *State) {
+	q := parseQuery(r.URL.RawQuery, "days", "interval")
+	days := q.integer("days", 30, 1, keepDays)
+	interval := q.oneOf("interval", "day", "day", "week")
+	if badQuery(w, q) {
+		return
+	}
+	all := st.PoolsDaily
+	if interval == "week" {
+		all = st.PoolsWeekly
+	}
+	if len(all) == 0 {
+		unavailable(w, st, "pools history")
+		return
+	}
+	since := st.AsOf.Time.UTC().Truncate(24*time.Hour).AddDate(0, 0, -int(days-1))
+	if interval == "week" {
+		since = period(since, "week")
+	}
+	i := len(all)
+	for i > 0 && !all[i-1].Start.Before(since) {
+		i--
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Meta
+		Days     int64        `json:"days"`
+		Interval string       `json:"interval"`
+		History  []PoolPeriod `json:"history"`
+	}{s.meta(st), days, interval, all[i:]})
 }
 
 func (s *Server) handleEnergy(w http.ResponseWriter, r *http.Request, st *State) {

@@ -145,6 +145,40 @@ func hashrateDays(days []metrics.Day, blocks []chain.Block, o Options, interval 
 	return out
 }
 
+// PoolPeriod is one bucket of `hashfall pools series`: its concentration
+// (Nakamoto coefficient, HHI over identified pools, unknown share, empty
+// blocks) and every pool's blocks, share and empty blocks.
+type PoolPeriod struct {
+	metrics.Concentration
+	Shares []PoolPeriodShare `json:"shares"`
+}
+
+// PoolPeriodShare is one pool's part of a bucket.
+type PoolPeriodShare struct {
+	Pool        string  `json:"pool"`
+	Blocks      int64   `json:"blocks"`
+	SharePct    float64 `json:"share_pct"`
+	EmptyBlocks int64   `json:"empty_blocks"`
+}
+
+// poolPeriods groups metrics.Pools.Series' long rows under their bucket.
+func poolPeriods(defs *metrics.Pools, blocks []chain.Block, bucket time.Duration) ([]PoolPeriod, error) {
+	rows, conc, err := defs.Series(blocks, bucket)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PoolPeriod, len(conc))
+	j := 0
+	for i, c := range conc {
+		out[i] = PoolPeriod{Concentration: c, Shares: []PoolPeriodShare{}}
+		for ; j < len(rows) && rows[j].Start.Equal(c.Start); j++ {
+			r := rows[j]
+			out[i].Shares = append(out[i].Shares, PoolPeriodShare{Pool: r.Pool, Blocks: r.Blocks, SharePct: r.SharePct, EmptyBlocks: r.EmptyBlocks})
+		}
+	}
+	return out, nil
+}
+
 // State is everything serve answers from, computed once per block or
 // price tick and never modified afterwards: handlers read it through an
 // atomic pointer without locks.
@@ -164,8 +198,11 @@ type State struct {
 	Retarget  *metrics.Forecast            // nil without blocks
 	Signals   *Signals                     // nil with fewer than a day of blocks
 	Pools     *Pools                       // default window
-	Energy    *economics.EnergyEstimate
-	Security  *economics.Security
+	// PoolsDaily and PoolsWeekly are metrics' pool series over the blocks
+	// held in memory, per UTC day and per week (from Monday), oldest first.
+	PoolsDaily, PoolsWeekly []PoolPeriod
+	Energy                  *economics.EnergyEstimate
+	Security                *economics.Security
 	// DoubleSpend is `hashfall security`'s default table at the tip:
 	// Rosenfeld confirmations at risk 0.1% and the rent/build cost against
 	// 10%, 30% and 45% attackers for a day (ASSUMED prices, labelled).
@@ -323,6 +360,13 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	}
 	pools := poolsOf(o.PoolDefinitions, blocks, defaultPoolDays)
 	s.Pools = &pools
+	var err error
+	if s.PoolsDaily, err = poolPeriods(o.PoolDefinitions, blocks, 24*time.Hour); err == nil {
+		s.PoolsWeekly, err = poolPeriods(o.PoolDefinitions, blocks, 7*24*time.Hour)
+	}
+	if err != nil {
+		s.Notes = append(s.Notes, "pools history: "+err.Error())
+	}
 
 	week := blocks[max(0, len(blocks)-energyWindowBlocks-1):]
 	if est, err := metrics.Unbiased(week, o.Confidence); err == nil {
