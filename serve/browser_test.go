@@ -91,7 +91,6 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("network first load", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
-		allowNoPriceHistory(p)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
 		p.WaitJS(t, 20*time.Second, loaded+` && document.querySelectorAll("canvas").length >= 2`)
 		l := p.Performance(t)
@@ -120,15 +119,18 @@ func TestDashboardInBrowser(t *testing.T) {
 				if pg.Name == "fleet" { // serve runs with no --fleet here
 					p.Allow(`HTTP 404 .*/api/v1/fleet/status$`)
 				}
-				allowNoPriceHistory(p)
 				p.Open(t, ln.base+pg.Path, "main h1")
 				p.WaitJS(t, 20*time.Second, loaded)
 				switch pg.Name {
 				case "network":
 					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("canvas").length >= 2`)
-					if s := p.Text(t, "#history-msg"); !strings.Contains(s, "hashprice history") {
-						t.Errorf("the page does not say why the hashprice chart is missing: %q", s)
+					// No prices are imported: every day is priced at the
+					// fixed quote, and the page says so.
+					p.WaitJS(t, 10*time.Second, `document.querySelector("#chart-hashprice canvas")`)
+					if s := p.Text(t, "#history-msg"); !strings.Contains(s, "ASSUMED") {
+						t.Errorf("the page does not label the assumed hashprice history: %q", s)
 					}
+					checkHashpriceChart(t, p, ln.base)
 					checkHashrateSeries(t, p, ln.base)
 					checkNetworkNumbers(t, p, ln.base)
 					checkDrops(t, p, ln.base)
@@ -238,7 +240,6 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("keyboard", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
-		allowNoPriceHistory(p)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
 		p.WaitJS(t, 20*time.Second, loaded+` && document.querySelectorAll("canvas").length >= 2`)
 		order := p.TabOrder(t, 25, nil)
@@ -285,7 +286,6 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("chart downloads", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
-		allowNoPriceHistory(p)
 		dir := t.TempDir()
 		p.AllowDownloads(t, dir)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
@@ -338,7 +338,6 @@ func TestDashboardInBrowser(t *testing.T) {
 	t.Run("dark", func(t *testing.T) {
 		for _, pg := range []string{"/", "/machines"} {
 			p := b.NewPage(t, 390, 844)
-			allowNoPriceHistory(p)
 			p.Dark(t)
 			p.Open(t, ln.base+pg, "main h1")
 			p.WaitJS(t, 20*time.Second, loaded+` && document.querySelector("canvas")`)
@@ -357,7 +356,6 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("new block without reload", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
-		allowNoPriceHistory(p)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
 		p.WaitJS(t, 20*time.Second, loaded)
 		p.Eval(t, `window.notReloaded = true`, nil)
@@ -377,7 +375,6 @@ func TestDashboardInBrowser(t *testing.T) {
 	// still turns amber once serve marks the state stale.
 	t.Run("stale when the node goes away", func(t *testing.T) {
 		p := b.NewPage(t, 390, 844)
-		allowNoPriceHistory(p)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
 		p.WaitJS(t, 20*time.Second, loaded)
 		var amber bool
@@ -392,11 +389,26 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 }
 
-// allowNoPriceHistory accepts the one 503 the live harness causes: serve
-// runs on a fixed price with no imported price history, so
-// /api/v1/hashprice/history has nothing to chart (the page says so).
-func allowNoPriceHistory(p *browsertest.Page) {
-	p.Allow(`HTTP 503 .*/api/v1/hashprice/history`)
+// checkHashpriceChart: the hashprice chart plots the API's history,
+// point for point, over the page's default 1-year range.
+func checkHashpriceChart(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	var h struct {
+		History []struct {
+			USD float64 `json:"hashprice_usd_per_ph_day"`
+		} `json:"history"`
+	}
+	apiJSON(t, base+"/api/v1/hashprice/history?interval=day", &h)
+	var data [][]float64
+	p.Eval(t, `hf.charts["chart-hashprice"].u.data`, &data)
+	if len(data) != 2 || len(h.History) == 0 || len(data[1]) != len(h.History) {
+		t.Fatalf("hashprice chart %d series, API %d days", len(data)-1, len(h.History))
+	}
+	for i, r := range h.History {
+		if data[1][i] != r.USD {
+			t.Errorf("day %d: plotted %v, API %v", i, data[1][i], r.USD)
+		}
+	}
 }
 
 // checkDrops: the biggest-drops table shows the rows of serve's own

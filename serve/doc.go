@@ -37,7 +37,10 @@
 //	                                  &format=json|csv (or Accept: text/csv):
 //	                                  interval, history[{day, height, price_usd, difficulty,
 //	                                  subsidy_sat, fees_sma144_sat, hashprice_btc_per_ph_day,
-//	                                  hashprice_usd_per_ph_day, puell_multiple}]
+//	                                  hashprice_usd_per_ph_day, puell_multiple, price_assumed}];
+//	                                  a day with no imported close is priced at the current
+//	                                  quote (price_assumed; price_note says ASSUMED; Puell 0
+//	                                  where its year holds such a day)
 //	GET /api/v1/hashrate/history      same parameters: interval, history[{day, blocks,
 //	                                  hashrate_hs, difficulty, subsidy_sat, fees_sat, last_height,
 //	                                  ci_low_hs?, ci_high_hs? (the day's exact Poisson interval at

@@ -204,20 +204,24 @@ func (s *Server) handleHashpriceHistory(w http.ResponseWriter, r *http.Request, 
 	if badQuery(w, q) {
 		return
 	}
-	if len(st.History) == 0 {
-		unavailable(w, st, "hashprice history (blocks and imported prices)")
+	if len(st.HashpriceRows) == 0 {
+		unavailable(w, st, "hashprice history (blocks)")
 		return
 	}
-	rows := downsample(st.History, func(h economics.HashpriceDay) time.Time { return h.Day }, from, to, interval)
+	rows := downsample(st.HashpriceRows, func(h HashpriceRow) time.Time { return h.Day }, from, to, interval)
 	if csv {
 		writeCSV(w, rows)
 		return
 	}
+	// The ASSUMED label goes in its own field, not in the meta notes: the
+	// dashboard's header shows the latest answer's notes, and a note only
+	// this endpoint carried would make it flicker between answers.
 	writeJSON(w, http.StatusOK, struct {
 		Meta
-		Interval string                   `json:"interval"`
-		History  []economics.HashpriceDay `json:"history"`
-	}{s.meta(st), interval, rows})
+		PriceNote string         `json:"price_note,omitempty"`
+		Interval  string         `json:"interval"`
+		History   []HashpriceRow `json:"history"`
+	}{s.meta(st), st.HashpriceNote, interval, rows})
 }
 
 func (s *Server) handleHashrateHistory(w http.ResponseWriter, r *http.Request, st *State) {

@@ -3,6 +3,7 @@ package serve
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -111,6 +112,47 @@ type Pools struct {
 	Shares   []metrics.PoolShare `json:"shares"`
 }
 
+// HashpriceRow is a day of the hashprice history; PriceAssumed marks a
+// day with no imported close, priced at the current quote.
+type HashpriceRow struct {
+	economics.HashpriceDay
+	PriceAssumed bool `json:"price_assumed"`
+}
+
+// hashpriceRows prices every day of days: at its imported close where
+// there is one, else at the current quote q (ASSUMED, as the returned
+// note says). A Puell multiple whose 365-day window holds an assumed day
+// would compare the quote with itself, so it is 0 (unknown) there.
+func hashpriceRows(p *chaincfg.Params, blocks []chain.Block, days []metrics.Day, prices []chain.Price, q Quote) ([]HashpriceRow, string) {
+	have := make(map[int64]bool, len(prices))
+	for _, pr := range prices {
+		have[pr.Day.Unix()] = true
+	}
+	filled := slices.Clone(prices)
+	for _, d := range days {
+		if !have[d.Day.Unix()] {
+			filled = append(filled, chain.Price{Day: d.Day, CloseUSD: q.USD})
+		}
+	}
+	hist := economics.HashpriceHistory(p, blocks, days, filled)
+	out := make([]HashpriceRow, len(hist))
+	assumed, lastAssumed := 0, -365
+	for i, h := range hist {
+		out[i] = HashpriceRow{HashpriceDay: h, PriceAssumed: !have[h.Day.Unix()]}
+		if out[i].PriceAssumed {
+			assumed, lastAssumed = assumed+1, i
+		}
+		if i-lastAssumed < 365 {
+			out[i].PuellMultiple = 0
+		}
+	}
+	if assumed == 0 {
+		return out, ""
+	}
+	return out, fmt.Sprintf("hashprice history: price $%.2f (%s) applied to %d of %d days with no imported close — ASSUMED (price_assumed); Puell multiple 0 where its year holds such a day",
+		q.USD, q.Source, assumed, len(out))
+}
+
 // HashrateDay is a day of metrics.Daily with, when computable, the
 // confidence interval of its fixed-window hashrate (metrics.DayInterval:
 // exact Poisson on the day's block count, at Options.Confidence) and
@@ -207,8 +249,13 @@ type State struct {
 	// Rosenfeld confirmations at risk 0.1% and the rent/build cost against
 	// 10%, 30% and 45% attackers for a day (ASSUMED prices, labelled).
 	DoubleSpend []security.Row
-	History     []economics.HashpriceDay // daily, oldest first
-	Days        []metrics.Day            // daily hashrate, oldest first
+	History     []economics.HashpriceDay // daily, oldest first, imported closes only
+	// HashpriceRows is what /api/v1/hashprice/history answers: History,
+	// or, when days lack an imported close, every day with the current
+	// price standing in for the missing closes (HashpriceNote says so).
+	HashpriceRows []HashpriceRow
+	HashpriceNote string
+	Days          []metrics.Day // daily hashrate, oldest first
 	// HashrateDays is Days with each day's interval and Core's estimator,
 	// what /api/v1/hashrate/history answers.
 	HashrateDays []HashrateDay
@@ -377,6 +424,7 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	s.HashrateDays = hashrateDays(s.Days, blocks, o, interval)
 	if len(s.Days) > 0 {
 		s.History = economics.HashpriceHistory(p, blocks, s.Days, prices)
+		s.HashpriceRows, s.HashpriceNote = hashpriceRows(p, blocks, s.Days, prices, q)
 		s.Signals = signalsOf(s, prices)
 	}
 	if fleet != nil {

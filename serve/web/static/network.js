@@ -93,6 +93,9 @@
     if (hp.error) msgs.push(hp.error);
     else {
       const rows = hp.history;
+      // Days without an imported close are priced at the current quote;
+      // serve's note says so and the page repeats it.
+      if (hp.price_note) msgs.push(hp.price_note);
       hf.chart("chart-hashprice", {
         title: "Hashprice", x: { label: "day (UTC)", time: true }, y: { label: "USD per PH/day", fmt: (v) => f.usd(v) },
         series: [{ label: "hashprice USD/PH/day" }], csv: ["day", "hashprice_usd_per_ph_day"],
