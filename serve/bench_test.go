@@ -240,15 +240,24 @@ func BenchmarkPerBlockRecompute1M(b *testing.B) {
 	}
 	srv := New(Config{})
 	q := Quote{USD: 76176, Time: time.Now(), Source: "fixed"}
+	// The pool series of the completed days and weeks, filled at the
+	// block before, as the Follower holds them.
+	var pools poolCache
+	if _, _, err := pools.series(DefaultOptions().PoolDefinitions, window); err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
 		f := &Follower{Store: st, Options: DefaultOptions(), Server: srv, params: &chaincfg.MainNetParams,
-			window: window, quote: q}
+			window: window, quote: q, pools: pools}
 		changed, err := f.extend(ctx)
 		if err != nil || !changed || f.window[len(f.window)-1].Height != tip.Height {
 			b.Fatalf("extend: %v %v", changed, err)
 		}
 		s, err := LiveState(f.params, f.window, prices, q, f.Options, nil, time.Now().Unix())
 		if err != nil {
+			b.Fatal(err)
+		}
+		if s.PoolsDaily, s.PoolsWeekly, err = f.pools.series(f.Options.PoolDefinitions, f.window); err != nil {
 			b.Fatal(err)
 		}
 		srv.Publish(s)

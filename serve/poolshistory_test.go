@@ -82,3 +82,51 @@ func TestPoolsHistoryFromRealBlocks(t *testing.T) {
 		t.Errorf("interval=month: %d", code)
 	}
 }
+
+// The Follower's pool cache gives, block after block, exactly the series
+// computed afresh over the same window: across UTC days and weeks, and
+// after a block stamped before the tip's day (real mainnet timestamps).
+func TestPoolCacheMatchesFreshSeries(t *testing.T) {
+	_, st := liveServer(t, 0.05)
+	ctx := context.Background()
+	tip, err := st.Tip(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := st.Blocks(ctx, 0, tip.Height)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := DefaultOptions().PoolDefinitions
+	var c poolCache
+	refills, steps := 0, 0
+	for n := 2000; n <= len(bs); n += 37 {
+		before := c.today
+		daily, weekly, err := c.series(defs, bs[:n])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.today.Equal(before) {
+			refills++
+		}
+		steps++
+		wantD, _ := poolPeriods(defs, bs[:n], 24*time.Hour)
+		wantW, _ := poolPeriods(defs, bs[:n], 7*24*time.Hour)
+		if !equalJSON(t, daily, wantD) || !equalJSON(t, weekly, wantW) {
+			t.Fatalf("window to %d: cached series differ from fresh ones", bs[n-1].Height)
+		}
+	}
+	if refills < 2 || refills == steps {
+		t.Errorf("%d refills in %d steps: the test crossed no day or never reused the cache", refills, steps)
+	}
+}
+
+func equalJSON(t *testing.T, a, b any) bool {
+	t.Helper()
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	return string(x) == string(y)
+}

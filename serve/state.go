@@ -241,7 +241,8 @@ type State struct {
 	Signals   *Signals                     // nil with fewer than a day of blocks
 	Pools     *Pools                       // default window
 	// PoolsDaily and PoolsWeekly are metrics' pool series over the blocks
-	// held in memory, per UTC day and per week (from Monday), oldest first.
+	// held in memory, per UTC day and per week (from Monday), oldest first;
+	// the Follower fills them (poolCache), LiveState leaves them nil.
 	PoolsDaily, PoolsWeekly []PoolPeriod
 	Energy                  *economics.EnergyEstimate
 	Security                *economics.Security
@@ -407,13 +408,6 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	}
 	pools := poolsOf(o.PoolDefinitions, blocks, defaultPoolDays)
 	s.Pools = &pools
-	var err error
-	if s.PoolsDaily, err = poolPeriods(o.PoolDefinitions, blocks, 24*time.Hour); err == nil {
-		s.PoolsWeekly, err = poolPeriods(o.PoolDefinitions, blocks, 7*24*time.Hour)
-	}
-	if err != nil {
-		s.Notes = append(s.Notes, "pools history: "+err.Error())
-	}
 
 	week := blocks[max(0, len(blocks)-energyWindowBlocks-1):]
 	if est, err := metrics.Unbiased(week, o.Confidence); err == nil {
