@@ -135,6 +135,7 @@ func TestDashboardInBrowser(t *testing.T) {
 					checkNetworkNumbers(t, p, ln.base)
 					checkDrops(t, p, ln.base)
 					checkDoubleSpend(t, p, ln.base)
+					checkRetargetCDF(t, p, ln.base)
 				case "machines":
 					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0 && document.querySelector("canvas")`)
 				case "fleet":
@@ -499,6 +500,42 @@ func checkPoolShares(t *testing.T, p *browsertest.Page, base string) {
 		}
 		if data[0][i] != float64(d.Unix()) || math.Abs(sum-100) > 1e-9 {
 			t.Errorf("bucket %s: x %v, shares add to %v%%", hb.Start, data[0][i], sum)
+		}
+	}
+}
+
+// checkRetargetCDF: the next-retarget CDF plots the API's 21 change
+// quantiles when they spread, and is hidden when they do not.
+func checkRetargetCDF(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	var nr struct {
+		Change []struct {
+			Q         float64 `json:"q"`
+			ChangePct float64 `json:"change_pct"`
+		} `json:"change_quantiles_pct"`
+	}
+	apiJSON(t, base+"/api/v1/nextretarget", &nr)
+	if len(nr.Change) != 21 {
+		t.Fatalf("%d change quantiles", len(nr.Change))
+	}
+	spread := nr.Change[20].ChangePct > nr.Change[0].ChangePct
+	var hidden bool
+	p.Eval(t, `document.getElementById("chart-retarget-cdf").hidden`, &hidden)
+	t.Logf("next retarget change quantiles %g%% .. %g%%; CDF hidden=%v", nr.Change[0].ChangePct, nr.Change[20].ChangePct, hidden)
+	if hidden == spread {
+		t.Fatalf("CDF hidden=%v with quantiles spreading=%v", hidden, spread)
+	}
+	if !spread {
+		return
+	}
+	var data [][]float64
+	p.Eval(t, `hf.charts["chart-retarget-cdf"].u.data`, &data)
+	if len(data) != 2 || len(data[0]) != 21 {
+		t.Fatalf("CDF data %v", data)
+	}
+	for i, c := range nr.Change {
+		if data[0][i] != c.ChangePct || data[1][i] != c.Q {
+			t.Errorf("CDF point %d: (%v, %v), API (%v, %v)", i, data[0][i], data[1][i], c.ChangePct, c.Q)
 		}
 	}
 }

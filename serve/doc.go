@@ -59,7 +59,9 @@
 //	                                  point_difficulty, point_time_s, change_p5_pct,
 //	                                  change_p50_pct, change_p95_pct, time_p5_s, time_p50_s,
 //	                                  time_p95_s, prob_decrease, point_date, date_p5,
-//	                                  date_p50, date_p95 (change p5 goes with date p95)
+//	                                  date_p50, date_p95 (change p5 goes with date p95),
+//	                                  change_quantiles_pct[{q, change_pct}], date_quantiles[{q,
+//	                                  date}] at q = 0.01, 0.05, 0.10, ..., 0.95, 0.99 (exact)
 //	GET /api/v1/signals               day, hashprice_usd_per_ph_day, hashprice_btc_per_ph_day,
 //	                                  puell_multiple|null, difficulty_ribbon_compression|null,
 //	                                  fleet_j_per_th, power_usd_per_kwh, revenue_to_cost,

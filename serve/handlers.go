@@ -310,13 +310,26 @@ func (s *Server) handleHashrate(w http.ResponseWriter, r *http.Request, st *Stat
 	}{s.meta(st), *h})
 }
 
-// retargetView is metrics.Forecast with its times also as dates.
+// retargetView is metrics.Forecast with its times also as dates and its
+// quantiles for drawing the distribution.
 type retargetView struct {
 	metrics.Forecast
-	PointDate time.Time `json:"point_date"`
-	DateP5    time.Time `json:"date_p5"`
-	DateP50   time.Time `json:"date_p50"`
-	DateP95   time.Time `json:"date_p95"`
+	PointDate       time.Time        `json:"point_date"`
+	DateP5          time.Time        `json:"date_p5"`
+	DateP50         time.Time        `json:"date_p50"`
+	DateP95         time.Time        `json:"date_p95"`
+	ChangeQuantiles []changeQuantile `json:"change_quantiles_pct"`
+	DateQuantiles   []dateQuantile   `json:"date_quantiles"`
+}
+
+type changeQuantile struct {
+	Q         float64 `json:"q"`
+	ChangePct float64 `json:"change_pct"`
+}
+
+type dateQuantile struct {
+	Q    float64   `json:"q"`
+	Date time.Time `json:"date"`
 }
 
 func (s *Server) handleNextRetarget(w http.ResponseWriter, r *http.Request, st *State) {
@@ -329,10 +342,16 @@ func (s *Server) handleNextRetarget(w http.ResponseWriter, r *http.Request, st *
 		return
 	}
 	u := func(s int64) time.Time { return time.Unix(s, 0).UTC() }
+	v := retargetView{Forecast: *f, PointDate: u(f.PointTimeS), DateP5: u(f.TimeP5S), DateP50: u(f.TimeP50S), DateP95: u(f.TimeP95S),
+		ChangeQuantiles: make([]changeQuantile, len(f.Quantiles)), DateQuantiles: make([]dateQuantile, len(f.Quantiles))}
+	for i, q := range f.Quantiles {
+		v.ChangeQuantiles[i] = changeQuantile{q.Q, q.ChangePct}
+		v.DateQuantiles[i] = dateQuantile{q.Q, u(q.TimeS)}
+	}
 	writeJSON(w, http.StatusOK, struct {
 		Meta
 		retargetView
-	}{s.meta(st), retargetView{*f, u(f.PointTimeS), u(f.TimeP5S), u(f.TimeP50S), u(f.TimeP95S)}})
+	}{s.meta(st), v})
 }
 
 func (s *Server) handleSignals(w http.ResponseWriter, r *http.Request, st *State) {

@@ -77,6 +77,18 @@
     band.style.width = (100 * (nr.change_p95_pct - nr.change_p5_pct)) / (b - a) + "%";
     bar.querySelector(".mid").style.left = pos(nr.change_p50_pct);
     bar.setAttribute("aria-label", "difficulty change 90% interval " + f.pct(nr.change_p5_pct) + " to " + f.pct(nr.change_p95_pct) + ", median " + f.pct(nr.change_p50_pct) + "; the line marks 0%");
+    // The whole distribution as a CDF of the change, when it spreads
+    // (regtest's fixed difficulty gives one value: nothing to draw).
+    const cq = nr.change_quantiles_pct || [];
+    const cdf = document.getElementById("chart-retarget-cdf");
+    cdf.hidden = !(cq.length > 1 && cq[cq.length - 1].change_pct > cq[0].change_pct);
+    if (!cdf.hidden) {
+      hf.chart("chart-retarget-cdf", {
+        title: "Next retarget change, cumulative probability", x: { label: "difficulty change, %", digits: 2 },
+        y: { label: "P(change ≤ x)", fmt: (v) => f.num(100 * v, 0) + "%" },
+        series: [{ label: "P(change ≤ x)", points: true }], csv: ["change_pct", "q"],
+      }, [cq.map((c) => c.change_pct), cq.map((c) => c.q)]);
+    }
   }
 
   function fromParam() {
