@@ -74,6 +74,9 @@
 //	                                  hhi, unknown_pct, empty_blocks, shares[{pool, blocks,
 //	                                  share_pct, empty_blocks}]}] as `hashfall pools series`
 //	                                  (the last bucket is partial: it ends at the tip)
+//	GET /api/v1/pools/luck            ?days=1..400 (7): days, share_days (30), blocks,
+//	                                  pools[{pool, blocks, share_pct, share_from, expected_blocks,
+//	                                  luck_pct, tail, p_value}] as `hashfall pools luck`
 //	GET /api/v1/energy                date, hashrate_hs, power_usd_per_kwh, threshold_j_per_th,
 //	                                  profitable_models, none_profitable, lower|best|upper_j_per_th,
 //	                                  lower|best|upper_gw, lower|best|upper_twh_per_yr

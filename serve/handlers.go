@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/signals", s.withState(s.handleSignals))
 	m.HandleFunc("GET /api/v1/pools", s.withState(s.handlePools))
 	m.HandleFunc("GET /api/v1/pools/history", s.withState(s.handlePoolsHistory))
+	m.HandleFunc("GET /api/v1/pools/luck", s.withState(s.handlePoolsLuck))
 	m.HandleFunc("GET /api/v1/energy", s.withState(s.handleEnergy))
 	m.HandleFunc("GET /api/v1/security", s.withState(s.handleSecurity))
 	m.HandleFunc("GET /api/v1/difficulty/history", s.withState(s.handleDifficultyHistory))
@@ -390,6 +391,38 @@ func (s *Server) handlePools(w http.ResponseWriter, r *http.Request, st *State) 
 		Meta
 		Pools
 	}{s.meta(st), p})
+}
+
+// handlePoolsLuck answers `hashfall pools luck`: precomputed at the
+// default 7 days; another window is computed over the in-memory blocks,
+// rate-limited like /api/v1/pools.
+func (s *Server) handlePoolsLuck(w http.ResponseWriter, r *http.Request, st *State) {
+	q := parseQuery(r.URL.RawQuery, "days")
+	days := q.integer("days", defaultPoolDays, 1, keepDays-defaultShareDays)
+	if badQuery(w, q) {
+		return
+	}
+	if len(st.Blocks) == 0 {
+		unavailable(w, st, "pools luck")
+		return
+	}
+	l := st.PoolsLuck
+	if l == nil || int(days) != l.Days {
+		if !s.limiter.allow(clientKey(r)) {
+			writeError(w, http.StatusTooManyRequests, "too many expensive requests from this client: retry in a minute")
+			return
+		}
+		got, err := poolsLuckOf(st.Options.PoolDefinitions, st.Blocks, int(days), defaultShareDays)
+		if err != nil {
+			writeError(w, http.StatusServiceUnavailable, "pools luck: "+err.Error())
+			return
+		}
+		l = got
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Meta
+		PoolsLuck
+	}{s.meta(st), *l})
 }
 
 // handlePoolsHistory answers the pool series of the last days (buckets

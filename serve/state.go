@@ -187,6 +187,53 @@ func hashrateDays(days []metrics.Day, blocks []chain.Block, o Options, interval 
 	return out
 }
 
+// PoolsLuck is each pool's blocks in the last Days days against what its
+// share in the ShareDays days before predicts (metrics.Pools.Luck).
+type PoolsLuck struct {
+	Days      int                `json:"days"`
+	ShareDays int                `json:"share_days"`
+	Blocks    int                `json:"blocks"`
+	Pools     []metrics.PoolLuck `json:"pools"`
+}
+
+// defaultShareDays is the luck's share-estimate window, as the CLI's.
+const defaultShareDays = 30
+
+// poolsLuckOf is `hashfall pools luck --days days --share-days shareDays`
+// over the blocks in memory: the window is the blocks stamped in the
+// last days before the tip, the shares come from the shareDays before.
+func poolsLuckOf(defs *metrics.Pools, blocks []chain.Block, days, shareDays int) (*PoolsLuck, error) {
+	end := blocks[len(blocks)-1].TimeS
+	start, shareStart := end-int64(days)*86400, end-int64(days+shareDays)*86400
+	// The CLI reads the store back to genesis; here the window may have
+	// been cut, and a share estimate from fewer days would say otherwise.
+	if blocks[0].Height > 0 && blocks[0].TimeS > shareStart {
+		return nil, fmt.Errorf("the blocks held in memory (from height %d) do not reach %d days back", blocks[0].Height, days+shareDays)
+	}
+	var window, earlier []chain.Block
+	for _, b := range blocks {
+		switch {
+		case b.TimeS > start:
+			window = append(window, b)
+		case b.TimeS > shareStart:
+			earlier = append(earlier, b)
+		}
+	}
+	if len(window) == 0 || len(earlier) == 0 {
+		return nil, fmt.Errorf("no blocks in the window or in the %d days before it", shareDays)
+	}
+	from := fmt.Sprintf("blocks %d..%d (%s to %s, before the window)", earlier[0].Height, earlier[len(earlier)-1].Height,
+		time.Unix(shareStart, 0).UTC().Format(time.DateOnly), time.Unix(start, 0).UTC().Format(time.DateOnly))
+	rows, err := defs.Luck(window, defs.SharesFrom(earlier), from)
+	if err != nil {
+		return nil, err
+	}
+	if rows == nil {
+		rows = []metrics.PoolLuck{}
+	}
+	return &PoolsLuck{Days: days, ShareDays: shareDays, Blocks: len(window), Pools: rows}, nil
+}
+
 // PoolPeriod is one bucket of `hashfall pools series`: its concentration
 // (Nakamoto coefficient, HHI over identified pools, unknown share, empty
 // blocks) and every pool's blocks, share and empty blocks.
@@ -240,6 +287,9 @@ type State struct {
 	Retarget  *metrics.Forecast            // nil without blocks
 	Signals   *Signals                     // nil with fewer than a day of blocks
 	Pools     *Pools                       // default window
+	// PoolsLuck is `hashfall pools luck` at its defaults (7 days, shares
+	// from the 30 days before); nil when not computable.
+	PoolsLuck *PoolsLuck
 	// PoolsDaily and PoolsWeekly are metrics' pool series over the blocks
 	// held in memory, per UTC day and per week (from Monday), oldest first;
 	// the Follower fills them (poolCache), LiveState leaves them nil.
@@ -408,6 +458,11 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	}
 	pools := poolsOf(o.PoolDefinitions, blocks, defaultPoolDays)
 	s.Pools = &pools
+	if l, err := poolsLuckOf(o.PoolDefinitions, blocks, defaultPoolDays, defaultShareDays); err == nil {
+		s.PoolsLuck = l
+	} else {
+		s.Notes = append(s.Notes, "pools luck: "+err.Error())
+	}
 
 	week := blocks[max(0, len(blocks)-energyWindowBlocks-1):]
 	if est, err := metrics.Unbiased(week, o.Confidence); err == nil {
