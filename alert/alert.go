@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -286,6 +287,10 @@ func (e *Engine) Evaluate(in Input) []Notification {
 	}
 	return out
 }
+
+// Rules returns the engine's rules as validated (names defaulted), in
+// config order; they never change after NewEngine.
+func (e *Engine) Rules() []Rule { return slices.Clone(e.rules) }
 
 // Active lists the alerts firing or pending, by rule name.
 func (e *Engine) Active() any {

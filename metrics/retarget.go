@@ -32,6 +32,25 @@ type Forecast struct {
 	TimeP50S         int64   `json:"time_p50_s"`
 	TimeP95S         int64   `json:"time_p95_s"`
 	ProbDecrease     float64 `json:"prob_decrease"`
+	// Quantiles are the change's and the date's at RetargetQuantileLevels,
+	// for drawing the distribution (serve's change_quantiles_pct); the
+	// CLI prints the three above, so they stay out of its JSON and CSV.
+	Quantiles []RetargetQuantile `json:"-"`
+}
+
+// RetargetQuantileLevels are the probability levels of Forecast.Quantiles.
+var RetargetQuantileLevels = []float64{0.01, 0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50,
+	0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 0.99}
+
+// RetargetQuantile is the q-quantile of the difficulty change (percent)
+// and, separately, of the time of the retarget (Unix seconds). A late
+// date gives a low change, so the change's q-quantile comes with the
+// date's (1−q)-quantile: both are exact maps of the remaining time's
+// Beta quantiles.
+type RetargetQuantile struct {
+	Q         float64 `json:"q"`
+	ChangePct float64 `json:"change_pct"`
+	TimeS     int64   `json:"time_s"`
 }
 
 // NextRetarget forecasts the adjustment that takes effect at the first
@@ -103,6 +122,9 @@ func NextRetarget(p *chaincfg.Params, epoch, window []chain.Block, nowS int64) (
 	if r == 0 {
 		f.ChangeP5Pct, f.ChangeP50Pct, f.ChangeP95Pct = f.PointChangePct, f.PointChangePct, f.PointChangePct
 		f.TimeP5S, f.TimeP50S, f.TimeP95S = f.PointTimeS, f.PointTimeS, f.PointTimeS
+		for _, q := range RetargetQuantileLevels {
+			f.Quantiles = append(f.Quantiles, RetargetQuantile{Q: q, ChangePct: f.PointChangePct, TimeS: f.PointTimeS})
+		}
 		if f.PointChangePct < 0 {
 			f.ProbDecrease = 1
 		}
@@ -116,6 +138,12 @@ func NextRetarget(p *chaincfg.Params, epoch, window []chain.Block, nowS int64) (
 	f.ChangeP95Pct, f.TimeP5S, _ = outcome(remaining(0.05))
 	f.ChangeP50Pct, f.TimeP50S, _ = outcome(remaining(0.50))
 	f.ChangeP5Pct, f.TimeP95S, _ = outcome(remaining(0.95))
+	f.Quantiles = make([]RetargetQuantile, len(RetargetQuantileLevels))
+	for i, q := range RetargetQuantileLevels {
+		f.Quantiles[i].Q = q
+		_, f.Quantiles[i].TimeS, _ = outcome(remaining(q))
+		f.Quantiles[i].ChangePct, _, _ = outcome(remaining(1 - q))
+	}
 	// The difficulty falls when the span exceeds the target timespan:
 	// P(R > T* − elapsed) = 1 − BetaCDF(b*), b* = x/(K + x).
 	// At the proof-of-work limit even the slowest span cannot lower it.

@@ -82,6 +82,37 @@ func TestNextRetargetMatchesSampling(t *testing.T) {
 	if !(f.ChangeP5Pct <= f.ChangeP50Pct && f.ChangeP50Pct <= f.ChangeP95Pct) {
 		t.Errorf("change quantiles out of order: %+v", f)
 	}
+	// Every level of Quantiles against the same sampling (1% of the
+	// remaining time, 2% at the 1% and 99% tails), and the change's
+	// q-quantile is the consensus rule applied at the date's (1−q).
+	if len(f.Quantiles) != len(RetargetQuantileLevels) {
+		t.Fatalf("%d quantiles", len(f.Quantiles))
+	}
+	byQ := map[float64]RetargetQuantile{}
+	for i, qt := range f.Quantiles {
+		byQ[qt.Q] = qt
+		want := ends[int(qt.Q*float64(len(ends)))]
+		tol := 0.01
+		if qt.Q < 0.05 || qt.Q > 0.95 {
+			tol = 0.02
+		}
+		if math.Abs(float64(qt.TimeS)-want) > tol*(want-float64(nowS)) {
+			t.Errorf("q%.2f end = %d, sampling gives %.0f", qt.Q, qt.TimeS, want)
+		}
+		if i > 0 && (qt.TimeS < f.Quantiles[i-1].TimeS || qt.ChangePct < f.Quantiles[i-1].ChangePct) {
+			t.Errorf("quantiles not monotone at q%.2f: %+v after %+v", qt.Q, qt, f.Quantiles[i-1])
+		}
+	}
+	for _, qt := range f.Quantiles {
+		other := byQ[math.Round((1-qt.Q)*100)/100]
+		rt := consensus.NextWorkRequired(p, sofar[0].Bits, sofar[0].TimeS, other.TimeS)
+		if want := 100 * (consensus.DifficultyFromBits(rt.Bits)/f.Difficulty - 1); qt.ChangePct != want {
+			t.Errorf("q%.2f change %g%%, the rule at the q%.2f date gives %g%%", qt.Q, qt.ChangePct, other.Q, want)
+		}
+	}
+	if byQ[0.05].ChangePct != f.ChangeP5Pct || byQ[0.5].TimeS != f.TimeP50S || byQ[0.95].ChangePct != f.ChangeP95Pct {
+		t.Errorf("quantiles disagree with p5/p50/p95: %+v vs %+v", f.Quantiles, f)
+	}
 }
 
 // Regular 300 s blocks: the point estimate extrapolates the period at

@@ -118,3 +118,28 @@ func Assess(scenarios []Scenario, q Query) ([]Row, error) {
 	}
 	return rows, nil
 }
+
+// DefaultShares are the attacker shares of the total hashrate that
+// `hashfall security` and serve assess by default: 10%, 30% and 45%.
+var DefaultShares = []float64{0.10, 0.30, 0.45}
+
+// DefaultRisk is the accepted double-spend success probability ε, 0.1%.
+const DefaultRisk = 0.001
+
+// DefaultAttack is `hashfall security`'s cost inputs when no flag is
+// given: a 24-hour attack, hashrate rented at 50 USD per PH/s per day for
+// up to 5% of the network, a fleet built at 15 USD per TH/s and powered at
+// 0.05 USD/kWh. Every price is ASSUMED (no market feed is read); the
+// fleet's J/TH comes from the caller (the catalog's best efficiency).
+func DefaultAttack(joulesPerTH float64) AttackInputs {
+	return AttackInputs{Hours: 24, RentUSDPerPHDay: 50, RentableShare: 0.05, ASICUSDPerTH: 15,
+		JoulesPerTH: joulesPerTH, PowerUSDPerKWh: 0.05}
+}
+
+// AssumedLabel is the suffix every assessed row's label carries, naming
+// the ASSUMED inputs; efficiency says where the J/TH came from, such as
+// "17.0 J/TH (Bitmain S21)".
+func (in AttackInputs) AssumedLabel(efficiency string) string {
+	return fmt.Sprintf(" | ASSUMED: rent %g USD/PH/day for up to %g%% of the network; build %g USD/TH at %s, power %g USD/kWh",
+		in.RentUSDPerPHDay, 100*in.RentableShare, in.ASICUSDPerTH, efficiency, in.PowerUSDPerKWh)
+}

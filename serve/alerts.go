@@ -110,3 +110,27 @@ func startAlerts(ctx context.Context, srv *Server, cfg AlertsConfig, cat *hardwa
 		}
 	}, nil
 }
+
+// RuleInForce is an alert rule as /api/v1/alerts lists it: every field of
+// the config's rule, with its units in the names. The webhook URL is not
+// part of a rule and is never listed (it may carry a secret).
+type RuleInForce struct {
+	Name       string  `json:"name"`
+	Kind       string  `json:"kind"`
+	Threshold  float64 `json:"threshold"`
+	Unit       string  `json:"unit,omitempty"`
+	Model      string  `json:"model,omitempty"`
+	Site       string  `json:"site,omitempty"`
+	Hysteresis float64 `json:"hysteresis"`
+	ForMinutes float64 `json:"for_minutes"`
+	Minutes    float64 `json:"minutes,omitempty"`
+}
+
+func rulesInForce(rules []alert.Rule) []RuleInForce {
+	out := make([]RuleInForce, len(rules))
+	for i, r := range rules {
+		out[i] = RuleInForce{Name: r.Name, Kind: r.Kind, Threshold: r.Threshold, Unit: r.Unit, Model: r.Model, Site: r.Site,
+			Hysteresis: r.Hysteresis, ForMinutes: r.ForMinutes, Minutes: r.Minutes}
+	}
+	return out
+}

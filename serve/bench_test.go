@@ -20,6 +20,7 @@ import (
 
 	"github.com/hashfall/hashfall/chain"
 	"github.com/hashfall/hashfall/consensus"
+	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/store"
 )
 
@@ -239,9 +240,15 @@ func BenchmarkPerBlockRecompute1M(b *testing.B) {
 	}
 	srv := New(Config{})
 	q := Quote{USD: 76176, Time: time.Now(), Source: "fixed"}
+	// The pool series of the completed days and weeks, filled at the
+	// block before, as the Follower holds them.
+	var pools poolCache
+	if _, _, err := pools.series(DefaultOptions().PoolDefinitions, window); err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
 		f := &Follower{Store: st, Options: DefaultOptions(), Server: srv, params: &chaincfg.MainNetParams,
-			window: window, quote: q}
+			window: window, quote: q, pools: pools}
 		changed, err := f.extend(ctx)
 		if err != nil || !changed || f.window[len(f.window)-1].Height != tip.Height {
 			b.Fatalf("extend: %v %v", changed, err)
@@ -250,9 +257,47 @@ func BenchmarkPerBlockRecompute1M(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if s.PoolsDaily, s.PoolsWeekly, err = f.pools.series(f.Options.PoolDefinitions, f.window); err != nil {
+			b.Fatal(err)
+		}
 		srv.Publish(s)
 	}
 	if st := srv.State(); st.AsOf.Height != tip.Height || len(st.History) < 400 || st.Signals == nil {
 		b.Fatalf("state at %d with %d history days", st.AsOf.Height, len(st.History))
 	}
+}
+
+// BenchmarkPerBlockHistoryParts times the parts of the per-block
+// recompute that the pools and hashrate histories add on the same
+// 92,880-block window: the daily and weekly pool series and the daily
+// intervals with Core's estimator. Compare with BenchmarkPerBlockRecompute1M.
+func BenchmarkPerBlockHistoryParts(b *testing.B) {
+	st := bench1MStore(b)
+	ctx := context.Background()
+	tip, err := st.Tip(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	window, err := st.Blocks(ctx, tip.Height-keepBlocks, tip.Height)
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := DefaultOptions()
+	days := metrics.Daily(&chaincfg.MainNetParams, window)
+	b.Run("pools_day_and_week", func(b *testing.B) {
+		for b.Loop() {
+			d, err1 := poolPeriods(o.PoolDefinitions, window, 24*time.Hour)
+			w, err2 := poolPeriods(o.PoolDefinitions, window, 7*24*time.Hour)
+			if err1 != nil || err2 != nil || len(d) < 400 || len(w) < 50 {
+				b.Fatalf("%d days, %d weeks: %v %v", len(d), len(w), err1, err2)
+			}
+		}
+	})
+	b.Run("hashrate_days", func(b *testing.B) {
+		for b.Loop() {
+			if h := hashrateDays(days, window, o, 2016); len(h) != len(days) || h[len(h)-1].GetNetworkHashPSHs == nil {
+				b.Fatal("no Core estimate on the last day")
+			}
+		}
+	})
 }

@@ -91,7 +91,6 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("network first load", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
-		allowNoPriceHistory(p)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
 		p.WaitJS(t, 20*time.Second, loaded+` && document.querySelectorAll("canvas").length >= 2`)
 		l := p.Performance(t)
@@ -120,17 +119,23 @@ func TestDashboardInBrowser(t *testing.T) {
 				if pg.Name == "fleet" { // serve runs with no --fleet here
 					p.Allow(`HTTP 404 .*/api/v1/fleet/status$`)
 				}
-				allowNoPriceHistory(p)
 				p.Open(t, ln.base+pg.Path, "main h1")
 				p.WaitJS(t, 20*time.Second, loaded)
 				switch pg.Name {
 				case "network":
 					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("canvas").length >= 2`)
-					if s := p.Text(t, "#history-msg"); !strings.Contains(s, "hashprice history") {
-						t.Errorf("the page does not say why the hashprice chart is missing: %q", s)
+					// No prices are imported: every day is priced at the
+					// fixed quote, and the page says so.
+					p.WaitJS(t, 10*time.Second, `document.querySelector("#chart-hashprice canvas")`)
+					if s := p.Text(t, "#history-msg"); !strings.Contains(s, "ASSUMED") {
+						t.Errorf("the page does not label the assumed hashprice history: %q", s)
 					}
+					checkHashpriceChart(t, p, ln.base)
 					checkHashrateSeries(t, p, ln.base)
 					checkNetworkNumbers(t, p, ln.base)
+					checkDrops(t, p, ln.base)
+					checkDoubleSpend(t, p, ln.base)
+					checkRetargetCDF(t, p, ln.base)
 				case "machines":
 					p.WaitJS(t, 10*time.Second, `document.querySelectorAll("#machines-table tbody tr").length > 0 && document.querySelector("canvas")`)
 				case "fleet":
@@ -141,6 +146,7 @@ func TestDashboardInBrowser(t *testing.T) {
 					if got, want := domValue(t, p, "#nakamoto", "data-value"), poolsNakamoto(t, ln.base); got != want {
 						t.Errorf("Nakamoto coefficient on the page %g, API %g", got, want)
 					}
+					checkPoolShares(t, p, ln.base)
 				}
 				if src := p.Text(t, "#source"); src != "LIVE" {
 					t.Errorf("source label %q, want LIVE", src)
@@ -235,7 +241,6 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("keyboard", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
-		allowNoPriceHistory(p)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
 		p.WaitJS(t, 20*time.Second, loaded+` && document.querySelectorAll("canvas").length >= 2`)
 		order := p.TabOrder(t, 25, nil)
@@ -282,7 +287,6 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("chart downloads", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
-		allowNoPriceHistory(p)
 		dir := t.TempDir()
 		p.AllowDownloads(t, dir)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
@@ -335,7 +339,6 @@ func TestDashboardInBrowser(t *testing.T) {
 	t.Run("dark", func(t *testing.T) {
 		for _, pg := range []string{"/", "/machines"} {
 			p := b.NewPage(t, 390, 844)
-			allowNoPriceHistory(p)
 			p.Dark(t)
 			p.Open(t, ln.base+pg, "main h1")
 			p.WaitJS(t, 20*time.Second, loaded+` && document.querySelector("canvas")`)
@@ -354,7 +357,6 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	t.Run("new block without reload", func(t *testing.T) {
 		p := b.NewPage(t, 1440, 900)
-		allowNoPriceHistory(p)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
 		p.WaitJS(t, 20*time.Second, loaded)
 		p.Eval(t, `window.notReloaded = true`, nil)
@@ -374,7 +376,6 @@ func TestDashboardInBrowser(t *testing.T) {
 	// still turns amber once serve marks the state stale.
 	t.Run("stale when the node goes away", func(t *testing.T) {
 		p := b.NewPage(t, 390, 844)
-		allowNoPriceHistory(p)
 		p.Open(t, ln.base+"/", "#hashprice-usd")
 		p.WaitJS(t, 20*time.Second, loaded)
 		var amber bool
@@ -389,11 +390,154 @@ func TestDashboardInBrowser(t *testing.T) {
 	})
 }
 
-// allowNoPriceHistory accepts the one 503 the live harness causes: serve
-// runs on a fixed price with no imported price history, so
-// /api/v1/hashprice/history has nothing to chart (the page says so).
-func allowNoPriceHistory(p *browsertest.Page) {
-	p.Allow(`HTTP 503 .*/api/v1/hashprice/history`)
+// checkHashpriceChart: the hashprice chart plots the API's history,
+// point for point, over the page's default 1-year range.
+func checkHashpriceChart(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	var h struct {
+		History []struct {
+			USD float64 `json:"hashprice_usd_per_ph_day"`
+		} `json:"history"`
+	}
+	apiJSON(t, base+"/api/v1/hashprice/history?interval=day", &h)
+	var data [][]float64
+	p.Eval(t, `hf.charts["chart-hashprice"].u.data`, &data)
+	if len(data) != 2 || len(h.History) == 0 || len(data[1]) != len(h.History) {
+		t.Fatalf("hashprice chart %d series, API %d days", len(data)-1, len(h.History))
+	}
+	for i, r := range h.History {
+		if data[1][i] != r.USD {
+			t.Errorf("day %d: plotted %v, API %v", i, data[1][i], r.USD)
+		}
+	}
+}
+
+// checkDrops: the biggest-drops table shows the rows of serve's own
+// /api/v1/difficulty/history?largest_drops=10, in rank order, and the
+// section is hidden exactly when there are none (or the endpoint answers
+// 503).
+func checkDrops(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	p.WaitJS(t, 10*time.Second, `document.getElementById("drops-section").dataset.rows !== undefined`)
+	code, m := getJSON(t, base+"/api/v1/difficulty/history?largest_drops=10")
+	var want []map[string]any
+	if code == 200 {
+		rows, _ := m["rows"].([]any)
+		for _, r := range rows {
+			want = append(want, r.(map[string]any))
+		}
+	} else if code != 503 {
+		t.Fatalf("difficulty history answered %d", code)
+	}
+	t.Logf("difficulty history: HTTP %d, %d ranked drops", code, len(want))
+	var hidden bool
+	p.Eval(t, `document.getElementById("drops-section").hidden`, &hidden)
+	if hidden != (len(want) == 0) {
+		t.Errorf("drops section hidden=%v with %d ranked drops from the API (HTTP %d)", hidden, len(want), code)
+	}
+	var got []float64
+	p.Eval(t, `[...document.querySelectorAll("#drops-table tbody tr td:nth-child(4)")].map((td) => Number(td.dataset.value))`, &got)
+	if len(want) > 0 && len(got) != len(want) {
+		t.Fatalf("drops table has %d rows, the API %d", len(got), len(want))
+	}
+	for i := range got {
+		if i < len(want) && got[i] != want[i]["change_pct"].(float64) {
+			t.Errorf("drop %d: page %v%%, API %v%%", i+1, got[i], want[i]["change_pct"])
+		}
+	}
+}
+
+// checkDoubleSpend: the double-spend table shows /api/v1/security's
+// confirmations and costs, one row per attacker share.
+func checkDoubleSpend(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	p.WaitJS(t, 10*time.Second, `document.getElementById("ds-section").dataset.rows !== undefined`)
+	var api struct {
+		DoubleSpend []struct {
+			Share         float64 `json:"attacker_share"`
+			Confirmations float64 `json:"confirmations_needed"`
+			BuildUSD      float64 `json:"build_total_usd"`
+		} `json:"double_spend"`
+	}
+	apiJSON(t, base+"/api/v1/security", &api)
+	var page [][]float64
+	p.Eval(t, `[...document.querySelectorAll("#ds-table tbody tr")].map((tr) => [1, 2, 4].map((i) => Number(tr.querySelector("td:nth-child(" + i + ")").dataset.value)))`, &page)
+	if len(api.DoubleSpend) != 3 || len(page) != len(api.DoubleSpend) {
+		t.Fatalf("double-spend table has %d rows, the API %d (want 3 shares)", len(page), len(api.DoubleSpend))
+	}
+	for i, r := range api.DoubleSpend {
+		if want := []float64{r.Share, r.Confirmations, r.BuildUSD}; page[i][0] != want[0] || page[i][1] != want[1] || page[i][2] != want[2] || want[1] == 0 {
+			t.Errorf("double-spend row %d: page %v, API %v", i, page[i], want)
+		}
+	}
+	if s := p.Text(t, "#ds-note"); !strings.Contains(s, "ASSUMED") {
+		t.Errorf("double-spend note %q does not name the ASSUMED inputs", s)
+	}
+}
+
+// checkPoolShares: the shares-over-time chart plots one point per bucket
+// of /api/v1/pools/history (30 days by day at the default window), and
+// its series add up to 100% in every bucket.
+func checkPoolShares(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	p.WaitJS(t, 10*time.Second, `hf.charts["chart-pool-shares"]`)
+	var h struct {
+		History []struct {
+			Start string `json:"start"`
+		} `json:"history"`
+	}
+	apiJSON(t, base+"/api/v1/pools/history?days=30&interval=day", &h)
+	var data [][]float64
+	p.Eval(t, `hf.charts["chart-pool-shares"].u.data`, &data)
+	if len(data) < 2 || len(data[0]) != len(h.History) || len(h.History) == 0 {
+		t.Fatalf("pool shares chart: %d series of %d points, API %d buckets", len(data)-1, len(data[0]), len(h.History))
+	}
+	for i, hb := range h.History {
+		d, _ := time.Parse(time.RFC3339, hb.Start)
+		sum := 0.0
+		for _, s := range data[1:] {
+			sum += s[i]
+		}
+		if data[0][i] != float64(d.Unix()) || math.Abs(sum-100) > 1e-9 {
+			t.Errorf("bucket %s: x %v, shares add to %v%%", hb.Start, data[0][i], sum)
+		}
+	}
+}
+
+// checkRetargetCDF: the next-retarget CDF plots the API's 21 change
+// quantiles when they spread, and is hidden when they do not.
+func checkRetargetCDF(t *testing.T, p *browsertest.Page, base string) {
+	t.Helper()
+	var nr struct {
+		Change []struct {
+			Q         float64 `json:"q"`
+			ChangePct float64 `json:"change_pct"`
+		} `json:"change_quantiles_pct"`
+	}
+	apiJSON(t, base+"/api/v1/nextretarget", &nr)
+	if len(nr.Change) != 21 {
+		t.Fatalf("%d change quantiles", len(nr.Change))
+	}
+	spread := nr.Change[20].ChangePct > nr.Change[0].ChangePct
+	var hidden bool
+	p.Eval(t, `document.getElementById("chart-retarget-cdf").hidden`, &hidden)
+	t.Logf("next retarget change quantiles %g%% .. %g%%; CDF hidden=%v", nr.Change[0].ChangePct, nr.Change[20].ChangePct, hidden)
+	if hidden == spread {
+		t.Fatalf("CDF hidden=%v with quantiles spreading=%v", hidden, spread)
+	}
+	if !spread {
+		return
+	}
+	var data [][]float64
+	p.Eval(t, `hf.charts["chart-retarget-cdf"].u.data`, &data)
+	if len(data) != 2 || len(data[0]) != 21 {
+		t.Fatalf("CDF data %v", data)
+	}
+	for i, c := range nr.Change {
+		if data[0][i] != c.ChangePct || data[1][i] != c.Q {
+			t.Errorf("CDF point %d: (%v, %v), API (%v, %v)", i, data[0][i], data[1][i], c.ChangePct, c.Q)
+		}
+	}
 }
 
 // checkNetworkNumbers compares the Network page's big numbers with the API.
@@ -468,17 +612,40 @@ func checkHashrateSeries(t *testing.T, p *browsertest.Page, base string) {
 	if len(h.History) == 0 {
 		t.Fatal("no hashrate history")
 	}
-	want := 2 // x and the unbiased estimate
-	if _, ok := h.History[0]["ci_low_hs"]; ok {
-		want += 2
+	// serve computes both for every day of the live harness's chain, so
+	// the page must draw x, the unbiased estimate, the band's two edges
+	// and Core's estimator.
+	for _, k := range []string{"ci_low_hs", "ci_high_hs", "getnetworkhashps_hs"} {
+		if _, ok := h.History[len(h.History)-1][k]; !ok {
+			t.Errorf("hashrate history's last day lacks %s", k)
+		}
 	}
-	if _, ok := h.History[0]["getnetworkhashps_hs"]; ok {
-		want++
+	var data [][]*float64
+	p.Eval(t, `hf.charts["chart-hashrate"].u.data`, &data)
+	if len(data) != 5 {
+		t.Fatalf("hashrate chart has %d series, want 5 (x, estimate, 95%% high and low, Core)", len(data))
 	}
-	var got int
-	p.Eval(t, `hf.charts["chart-hashrate"].u.series.length`, &got)
-	if got != want {
-		t.Errorf("hashrate chart has %d series, the API's fields call for %d", got, want)
+	// The plotted values are the API's in one unit: the same factor for
+	// the estimate, the band and Core's series.
+	n := len(data[1])
+	if n == 0 || n > len(h.History) || data[1][n-1] == nil {
+		t.Fatalf("%d points plotted for %d days", n, len(h.History))
+	}
+	rows := h.History[len(h.History)-n:]
+	scale := *data[1][n-1] / rows[n-1]["hashrate_hs"].(float64)
+	for i, r := range rows {
+		for j, k := range map[int]string{2: "ci_high_hs", 3: "ci_low_hs", 4: "getnetworkhashps_hs"} {
+			v, ok := r[k].(float64)
+			if !ok {
+				if data[j][i] != nil {
+					t.Errorf("day %v: %s plotted without an API value", r["day"], k)
+				}
+				continue
+			}
+			if data[j][i] == nil || math.Abs(*data[j][i]-v*scale) > 1e-9*math.Abs(v*scale) {
+				t.Errorf("day %v: %s plotted %v, API %g × %g", r["day"], k, data[j][i], v, scale)
+			}
+		}
 	}
 }
 
@@ -616,6 +783,9 @@ func TestDashboardFleetAndAlertsInBrowser(t *testing.T) {
 		t.Fatal("serve did not start in 30 s")
 	}
 	out := browsertest.OutDir(t)
+	// Ready fires when the listener is up; the first state may come later
+	// on a loaded machine.
+	waitFor(t, "ready", 30*time.Second, func() bool { c, _ := getJSON(t, base+"/readyz"); return c == 200 })
 
 	var st struct {
 		Groups []struct {
@@ -661,6 +831,12 @@ func TestDashboardFleetAndAlertsInBrowser(t *testing.T) {
 		a.WaitJS(t, 20*time.Second, `document.querySelectorAll("#alerts-table tbody tr").length > 0`)
 		if s := a.Text(t, "#alerts-table tbody tr td"); s != "hashprice-under-1000" {
 			t.Errorf("first alert row names %q", s)
+		}
+		// The rules in force, as /api/v1/alerts lists them.
+		var rules []string
+		a.Eval(t, `[...document.querySelectorAll("#rules-table tbody tr")].map((tr) => tr.cells[0].textContent + " " + tr.cells[2].dataset.value)`, &rules)
+		if len(rules) != 1 || rules[0] != "hashprice-under-1000 1000" || a.Attr(t, "#rules-section", "data-rows") != "1" {
+			t.Errorf("rules in force on the page: %q", rules)
 		}
 		checkPage(t, a, out, fmt.Sprintf("alerts-firing-%d", sz.w))
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"github.com/btcsuite/btcd/chainhash/v2"
 
 	"github.com/hashfall/hashfall/chain"
 	"github.com/hashfall/hashfall/consensus"
@@ -43,6 +45,7 @@ type Follower struct {
 	// new period (historyPeriod): within a period no row changes.
 	history       []metrics.Period
 	historyPeriod int64
+	pools         poolCache
 }
 
 func (f *Follower) log() *slog.Logger {
@@ -212,12 +215,93 @@ func (f *Follower) rebuild(ctx context.Context, confirmed bool) error {
 		return err
 	}
 	st.DifficultyHistory = f.difficultyHistory(ctx)
+	if st.PoolsDaily, st.PoolsWeekly, err = f.pools.series(f.Options.PoolDefinitions, f.window); err != nil {
+		st.Notes = append(st.Notes, "pools history: "+err.Error())
+	}
 	if confirmed {
 		f.Server.Confirm()
 	}
 	f.Server.Publish(st)
 	f.log().Info("state", "height", st.AsOf.Height, "price_usd", st.Price.USD, "build_ms", float64(st.BuildDuration.Microseconds())/1000)
 	return nil
+}
+
+// poolCache keeps the pool series of the completed UTC days and weeks, so
+// that a new block recomputes only the current day's and week's buckets
+// (identifying every block's pool is most of the cost). The oldest, partial
+// bucket keeps the blocks it had when the cache was filled, until the next
+// UTC day refills it.
+type poolCache struct {
+	today     time.Time // the tip's UTC day when filled
+	tipHeight int64
+	tipHash   chainhash.Hash
+	days      []PoolPeriod // buckets before today
+	weeks     []PoolPeriod // buckets before today's week
+}
+
+// series returns the daily and weekly pool series over window.
+func (c *poolCache) series(defs *metrics.Pools, window []chain.Block) (daily, weekly []PoolPeriod, err error) {
+	tip := window[len(window)-1]
+	today := time.Unix(tip.TimeS, 0).UTC().Truncate(24 * time.Hour)
+	week := period(today, "week")
+	if !c.valid(window, today) {
+		var beforeDay, beforeWeek []chain.Block
+		for _, b := range window {
+			if b.TimeS < today.Unix() {
+				beforeDay = append(beforeDay, b)
+			}
+			if b.TimeS < week.Unix() {
+				beforeWeek = append(beforeWeek, b)
+			}
+		}
+		days, err := poolPeriods(defs, beforeDay, 24*time.Hour)
+		if err != nil {
+			return nil, nil, err
+		}
+		weeks, err := poolPeriods(defs, beforeWeek, 7*24*time.Hour)
+		if err != nil {
+			return nil, nil, err
+		}
+		*c = poolCache{today: today, days: days, weeks: weeks}
+	}
+	c.tipHeight, c.tipHash = tip.Height, tip.Hash
+	var inDay, inWeek []chain.Block
+	for _, b := range window {
+		if b.TimeS >= today.Unix() {
+			inDay = append(inDay, b)
+		}
+		if b.TimeS >= week.Unix() {
+			inWeek = append(inWeek, b)
+		}
+	}
+	curDay, err := poolPeriods(defs, inDay, 24*time.Hour)
+	if err != nil {
+		return nil, nil, err
+	}
+	curWeek, err := poolPeriods(defs, inWeek, 7*24*time.Hour)
+	if err != nil {
+		return nil, nil, err
+	}
+	return slices.Concat(c.days, curDay), slices.Concat(c.weeks, curWeek), nil
+}
+
+// valid reports whether the cached buckets still hold: same UTC day, the
+// cached tip still in window (no reorganisation below it), and no block
+// since then stamped before today.
+func (c *poolCache) valid(window []chain.Block, today time.Time) bool {
+	if c.days == nil || !c.today.Equal(today) {
+		return false
+	}
+	i := c.tipHeight - window[0].Height
+	if i < 0 || i >= int64(len(window)) || window[i].Hash != c.tipHash {
+		return false
+	}
+	for _, b := range window[i+1:] {
+		if b.TimeS < today.Unix() {
+			return false
+		}
+	}
+	return true
 }
 
 // difficultyHistory returns the store's difficulty history, read again

@@ -21,7 +21,7 @@ func FuzzQueryParameters(f *testing.F) {
 	s := New(Config{})
 	s.Publish(SnapshotState(DefaultOptions(), nil, time.Now()))
 	h := s.Handler()
-	paths := []string{"/api/v1/machines", "/api/v1/hashrate", "/api/v1/pools", "/api/v1/hashprice/history",
+	paths := []string{"/api/v1/machines", "/api/v1/hashrate", "/api/v1/pools", "/api/v1/pools/history", "/api/v1/pools/luck", "/api/v1/hashprice/history",
 		"/api/v1/hashrate/history", "/api/v1/network", "/api/v1/mining/hashrate/1w", "/api/v1/mining/reward-stats/10"}
 	f.Fuzz(func(t *testing.T, raw string) {
 		for _, p := range paths {

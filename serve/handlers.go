@@ -13,6 +13,7 @@ import (
 	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/output"
 	"github.com/hashfall/hashfall/plan"
+	"github.com/hashfall/hashfall/security"
 )
 
 // Meta heads every answer: which block and source it describes and how old
@@ -48,6 +49,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/nextretarget", s.withState(s.handleNextRetarget))
 	m.HandleFunc("GET /api/v1/signals", s.withState(s.handleSignals))
 	m.HandleFunc("GET /api/v1/pools", s.withState(s.handlePools))
+	m.HandleFunc("GET /api/v1/pools/history", s.withState(s.handlePoolsHistory))
+	m.HandleFunc("GET /api/v1/pools/luck", s.withState(s.handlePoolsLuck))
 	m.HandleFunc("GET /api/v1/energy", s.withState(s.handleEnergy))
 	m.HandleFunc("GET /api/v1/security", s.withState(s.handleSecurity))
 	m.HandleFunc("GET /api/v1/difficulty/history", s.withState(s.handleDifficultyHistory))
@@ -202,20 +205,24 @@ func (s *Server) handleHashpriceHistory(w http.ResponseWriter, r *http.Request, 
 	if badQuery(w, q) {
 		return
 	}
-	if len(st.History) == 0 {
-		unavailable(w, st, "hashprice history (blocks and imported prices)")
+	if len(st.HashpriceRows) == 0 {
+		unavailable(w, st, "hashprice history (blocks)")
 		return
 	}
-	rows := downsample(st.History, func(h economics.HashpriceDay) time.Time { return h.Day }, from, to, interval)
+	rows := downsample(st.HashpriceRows, func(h HashpriceRow) time.Time { return h.Day }, from, to, interval)
 	if csv {
 		writeCSV(w, rows)
 		return
 	}
+	// The ASSUMED label goes in its own field, not in the meta notes: the
+	// dashboard's header shows the latest answer's notes, and a note only
+	// this endpoint carried would make it flicker between answers.
 	writeJSON(w, http.StatusOK, struct {
 		Meta
-		Interval string                   `json:"interval"`
-		History  []economics.HashpriceDay `json:"history"`
-	}{s.meta(st), interval, rows})
+		PriceNote string         `json:"price_note,omitempty"`
+		Interval  string         `json:"interval"`
+		History   []HashpriceRow `json:"history"`
+	}{s.meta(st), st.HashpriceNote, interval, rows})
 }
 
 func (s *Server) handleHashrateHistory(w http.ResponseWriter, r *http.Request, st *State) {
@@ -225,11 +232,11 @@ func (s *Server) handleHashrateHistory(w http.ResponseWriter, r *http.Request, s
 	if badQuery(w, q) {
 		return
 	}
-	if len(st.Days) == 0 {
+	if len(st.HashrateDays) == 0 {
 		unavailable(w, st, "hashrate history")
 		return
 	}
-	rows := downsample(st.Days, func(d metrics.Day) time.Time { return d.Day }, from, to, interval)
+	rows := downsample(st.HashrateDays, func(d HashrateDay) time.Time { return d.Day.Day }, from, to, interval)
 	if csv {
 		writeCSV(w, rows)
 		return
@@ -237,7 +244,7 @@ func (s *Server) handleHashrateHistory(w http.ResponseWriter, r *http.Request, s
 	writeJSON(w, http.StatusOK, struct {
 		Meta
 		Interval string        `json:"interval"`
-		History  []metrics.Day `json:"history"`
+		History  []HashrateDay `json:"history"`
 	}{s.meta(st), interval, rows})
 }
 
@@ -304,13 +311,26 @@ func (s *Server) handleHashrate(w http.ResponseWriter, r *http.Request, st *Stat
 	}{s.meta(st), *h})
 }
 
-// retargetView is metrics.Forecast with its times also as dates.
+// retargetView is metrics.Forecast with its times also as dates and its
+// quantiles for drawing the distribution.
 type retargetView struct {
 	metrics.Forecast
-	PointDate time.Time `json:"point_date"`
-	DateP5    time.Time `json:"date_p5"`
-	DateP50   time.Time `json:"date_p50"`
-	DateP95   time.Time `json:"date_p95"`
+	PointDate       time.Time        `json:"point_date"`
+	DateP5          time.Time        `json:"date_p5"`
+	DateP50         time.Time        `json:"date_p50"`
+	DateP95         time.Time        `json:"date_p95"`
+	ChangeQuantiles []changeQuantile `json:"change_quantiles_pct"`
+	DateQuantiles   []dateQuantile   `json:"date_quantiles"`
+}
+
+type changeQuantile struct {
+	Q         float64 `json:"q"`
+	ChangePct float64 `json:"change_pct"`
+}
+
+type dateQuantile struct {
+	Q    float64   `json:"q"`
+	Date time.Time `json:"date"`
 }
 
 func (s *Server) handleNextRetarget(w http.ResponseWriter, r *http.Request, st *State) {
@@ -323,10 +343,16 @@ func (s *Server) handleNextRetarget(w http.ResponseWriter, r *http.Request, st *
 		return
 	}
 	u := func(s int64) time.Time { return time.Unix(s, 0).UTC() }
+	v := retargetView{Forecast: *f, PointDate: u(f.PointTimeS), DateP5: u(f.TimeP5S), DateP50: u(f.TimeP50S), DateP95: u(f.TimeP95S),
+		ChangeQuantiles: make([]changeQuantile, len(f.Quantiles)), DateQuantiles: make([]dateQuantile, len(f.Quantiles))}
+	for i, q := range f.Quantiles {
+		v.ChangeQuantiles[i] = changeQuantile{q.Q, q.ChangePct}
+		v.DateQuantiles[i] = dateQuantile{q.Q, u(q.TimeS)}
+	}
 	writeJSON(w, http.StatusOK, struct {
 		Meta
 		retargetView
-	}{s.meta(st), retargetView{*f, u(f.PointTimeS), u(f.TimeP5S), u(f.TimeP50S), u(f.TimeP95S)}})
+	}{s.meta(st), v})
 }
 
 func (s *Server) handleSignals(w http.ResponseWriter, r *http.Request, st *State) {
@@ -367,6 +393,72 @@ func (s *Server) handlePools(w http.ResponseWriter, r *http.Request, st *State) 
 	}{s.meta(st), p})
 }
 
+// handlePoolsLuck answers `hashfall pools luck`: precomputed at the
+// default 7 days; another window is computed over the in-memory blocks,
+// rate-limited like /api/v1/pools.
+func (s *Server) handlePoolsLuck(w http.ResponseWriter, r *http.Request, st *State) {
+	q := parseQuery(r.URL.RawQuery, "days")
+	days := q.integer("days", defaultPoolDays, 1, keepDays-defaultShareDays)
+	if badQuery(w, q) {
+		return
+	}
+	if len(st.Blocks) == 0 {
+		unavailable(w, st, "pools luck")
+		return
+	}
+	l := st.PoolsLuck
+	if l == nil || int(days) != l.Days {
+		if !s.limiter.allow(clientKey(r)) {
+			writeError(w, http.StatusTooManyRequests, "too many expensive requests from this client: retry in a minute")
+			return
+		}
+		got, err := poolsLuckOf(st.Options.PoolDefinitions, st.Blocks, int(days), defaultShareDays)
+		if err != nil {
+			writeError(w, http.StatusServiceUnavailable, "pools luck: "+err.Error())
+			return
+		}
+		l = got
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Meta
+		PoolsLuck
+	}{s.meta(st), *l})
+}
+
+// handlePoolsHistory answers the pool series of the last days (buckets
+// starting on or after the tip's UTC day minus days−1), precomputed per
+// state.
+func (s *Server) handlePoolsHistory(w http.ResponseWriter, r *http.Request, st *State) {
+	q := parseQuery(r.URL.RawQuery, "days", "interval")
+	days := q.integer("days", 30, 1, keepDays)
+	interval := q.oneOf("interval", "day", "day", "week")
+	if badQuery(w, q) {
+		return
+	}
+	all := st.PoolsDaily
+	if interval == "week" {
+		all = st.PoolsWeekly
+	}
+	if len(all) == 0 {
+		unavailable(w, st, "pools history")
+		return
+	}
+	since := st.AsOf.Time.UTC().Truncate(24*time.Hour).AddDate(0, 0, -int(days-1))
+	if interval == "week" {
+		since = period(since, "week")
+	}
+	i := len(all)
+	for i > 0 && !all[i-1].Start.Before(since) {
+		i--
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Meta
+		Days     int64        `json:"days"`
+		Interval string       `json:"interval"`
+		History  []PoolPeriod `json:"history"`
+	}{s.meta(st), days, interval, all[i:]})
+}
+
 func (s *Server) handleEnergy(w http.ResponseWriter, r *http.Request, st *State) {
 	if badQuery(w, parseQuery(r.URL.RawQuery)) {
 		return
@@ -385,15 +477,19 @@ func (s *Server) handleSecurity(w http.ResponseWriter, r *http.Request, st *Stat
 	if badQuery(w, parseQuery(r.URL.RawQuery)) {
 		return
 	}
-	if st.Security == nil {
+	if st.Security == nil && st.DoubleSpend == nil {
 		unavailable(w, st, "security")
 		return
 	}
+	// The 51% fields are absent when the energy estimate is (a regtest
+	// hashrate below every catalog model); the double-spend table stands
+	// on its own.
 	writeJSON(w, http.StatusOK, struct {
 		Meta
-		economics.Security
-		ASICUSDPerTH float64 `json:"asic_usd_per_th_assumed"`
-	}{s.meta(st), *st.Security, st.Options.ASICUSDPerTH})
+		*economics.Security
+		ASICUSDPerTH float64        `json:"asic_usd_per_th_assumed"`
+		DoubleSpend  []security.Row `json:"double_spend"`
+	}{s.meta(st), st.Security, st.Options.ASICUSDPerTH, st.DoubleSpend})
 }
 
 // handleDifficultyHistory answers `hashfall difficulty history`: every
@@ -480,12 +576,14 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var active any = []struct{}{}
+	rules := []RuleInForce{}
 	if s.alerts != nil {
-		active = s.alerts.Active()
+		active, rules = s.alerts.Active(), rulesInForce(s.alerts.Rules())
 	}
 	writeJSON(w, http.StatusOK, struct {
-		Alerts any `json:"alerts"`
-	}{active})
+		Alerts any           `json:"alerts"`
+		Rules  []RuleInForce `json:"rules"`
+	}{active, rules})
 }
 
 // recorder captures the status code for metrics and logs.

@@ -86,6 +86,7 @@ var (
 	descRetargetHeight   = desc("next_retarget_height", "Height of the first block at the next difficulty.")
 	descBudget           = desc("security_budget_usd_per_day", "What the network pays miners per day at the target block rate, USD.")
 	descAttack           = desc("attack51_build_cost_usd", "Cost to build as much hashrate again as the network (hardware ASSUMED per TH plus a day's energy), USD.")
+	descConfirmations    = desc("double_spend_confirmations", "Confirmations that keep a double spend's success probability under 0.1% (Rosenfeld) against an attacker with this share of the hashrate.", "attacker_share")
 	descPowerGW          = desc("network_power_watts", "CBECI-style network power estimate, W, by bound.", "bound")
 	descPoolShare        = desc("pool_share_ratio", "Share of the last 7 days' blocks by pool (top pools only), 0-1.", "pool")
 	descNakamoto         = desc("nakamoto_coefficient", "Fewest identified pools with over half of the last 7 days' blocks.")
@@ -141,6 +142,11 @@ func (c stateCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if sec := st.Security; sec != nil {
 		g(descAttack, sec.BuildTotalUSD)
+	}
+	for _, r := range st.DoubleSpend {
+		if r.ConfirmationsNeeded != nil {
+			g(descConfirmations, float64(*r.ConfirmationsNeeded), strconv.FormatFloat(r.AttackerShare, 'g', -1, 64))
+		}
 	}
 	if e := st.Energy; e != nil {
 		g(descPowerGW, e.LowerGW*1e9, "lower")

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashfall/hashfall/alert"
 )
 
 // DefaultListen is serve's default address: loopback, on a port no
@@ -64,6 +66,7 @@ type Server struct {
 // alertSource is what /api/v1/alerts lists; package alert implements it.
 type alertSource interface {
 	Active() any
+	Rules() []alert.Rule
 }
 
 // New returns a server with no state yet (not ready).

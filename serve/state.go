@@ -3,6 +3,7 @@ package serve
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashfall/hashfall/hardware"
 	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/plan"
+	"github.com/hashfall/hashfall/security"
 )
 
 // Source labels of a state.
@@ -110,6 +112,162 @@ type Pools struct {
 	Shares   []metrics.PoolShare `json:"shares"`
 }
 
+// HashpriceRow is a day of the hashprice history; PriceAssumed marks a
+// day with no imported close, priced at the current quote.
+type HashpriceRow struct {
+	economics.HashpriceDay
+	PriceAssumed bool `json:"price_assumed"`
+}
+
+// hashpriceRows prices every day of days: at its imported close where
+// there is one, else at the current quote q (ASSUMED, as the returned
+// note says). A Puell multiple whose 365-day window holds an assumed day
+// would compare the quote with itself, so it is 0 (unknown) there.
+func hashpriceRows(p *chaincfg.Params, blocks []chain.Block, days []metrics.Day, prices []chain.Price, q Quote) ([]HashpriceRow, string) {
+	have := make(map[int64]bool, len(prices))
+	for _, pr := range prices {
+		have[pr.Day.Unix()] = true
+	}
+	filled := slices.Clone(prices)
+	for _, d := range days {
+		if !have[d.Day.Unix()] {
+			filled = append(filled, chain.Price{Day: d.Day, CloseUSD: q.USD})
+		}
+	}
+	hist := economics.HashpriceHistory(p, blocks, days, filled)
+	out := make([]HashpriceRow, len(hist))
+	assumed, lastAssumed := 0, -365
+	for i, h := range hist {
+		out[i] = HashpriceRow{HashpriceDay: h, PriceAssumed: !have[h.Day.Unix()]}
+		if out[i].PriceAssumed {
+			assumed, lastAssumed = assumed+1, i
+		}
+		if i-lastAssumed < 365 {
+			out[i].PuellMultiple = 0
+		}
+	}
+	if assumed == 0 {
+		return out, ""
+	}
+	return out, fmt.Sprintf("hashprice history: price $%.2f (%s) applied to %d of %d days with no imported close — ASSUMED (price_assumed); Puell multiple 0 where its year holds such a day",
+		q.USD, q.Source, assumed, len(out))
+}
+
+// HashrateDay is a day of metrics.Daily with, when computable, the
+// confidence interval of its fixed-window hashrate (metrics.DayInterval:
+// exact Poisson on the day's block count, at Options.Confidence) and
+// Core's getnetworkhashps over the Options.HashrateBlocks (120) blocks
+// ending at its last block, all in H/s.
+type HashrateDay struct {
+	metrics.Day
+	CILowHs            *float64 `json:"ci_low_hs,omitempty"`
+	CIHighHs           *float64 `json:"ci_high_hs,omitempty"`
+	GetNetworkHashPSHs *float64 `json:"getnetworkhashps_hs,omitempty"`
+}
+
+// hashrateDays adds the intervals and Core's estimator to days, once per
+// state: the window is HashrateBlocks per day, so O(days · 120).
+func hashrateDays(days []metrics.Day, blocks []chain.Block, o Options, interval int64) []HashrateDay {
+	out := make([]HashrateDay, len(days))
+	tip := blocks[len(blocks)-1].Height
+	for i, d := range days {
+		out[i].Day = d
+		if lo, hi, ok := metrics.DayInterval(d, o.Confidence); ok {
+			out[i].CILowHs, out[i].CIHighHs = &lo, &hi
+		}
+		first, last, ok, err := metrics.CoreWindow(tip, o.HashrateBlocks, d.LastHeight, interval)
+		if err != nil || !ok || first < blocks[0].Height || last > tip {
+			continue
+		}
+		core := metrics.NetworkHashPS(blocks[first-blocks[0].Height : last-blocks[0].Height+1])
+		if core > 0 {
+			out[i].GetNetworkHashPSHs = &core
+		}
+	}
+	return out
+}
+
+// PoolsLuck is each pool's blocks in the last Days days against what its
+// share in the ShareDays days before predicts (metrics.Pools.Luck).
+type PoolsLuck struct {
+	Days      int                `json:"days"`
+	ShareDays int                `json:"share_days"`
+	Blocks    int                `json:"blocks"`
+	Pools     []metrics.PoolLuck `json:"pools"`
+}
+
+// defaultShareDays is the luck's share-estimate window, as the CLI's.
+const defaultShareDays = 30
+
+// poolsLuckOf is `hashfall pools luck --days days --share-days shareDays`
+// over the blocks in memory: the window is the blocks stamped in the
+// last days before the tip, the shares come from the shareDays before.
+func poolsLuckOf(defs *metrics.Pools, blocks []chain.Block, days, shareDays int) (*PoolsLuck, error) {
+	end := blocks[len(blocks)-1].TimeS
+	start, shareStart := end-int64(days)*86400, end-int64(days+shareDays)*86400
+	// The CLI reads the store back to genesis; here the window may have
+	// been cut, and a share estimate from fewer days would say otherwise.
+	if blocks[0].Height > 0 && blocks[0].TimeS > shareStart {
+		return nil, fmt.Errorf("the blocks held in memory (from height %d) do not reach %d days back", blocks[0].Height, days+shareDays)
+	}
+	var window, earlier []chain.Block
+	for _, b := range blocks {
+		switch {
+		case b.TimeS > start:
+			window = append(window, b)
+		case b.TimeS > shareStart:
+			earlier = append(earlier, b)
+		}
+	}
+	if len(window) == 0 || len(earlier) == 0 {
+		return nil, fmt.Errorf("no blocks in the window or in the %d days before it", shareDays)
+	}
+	from := fmt.Sprintf("blocks %d..%d (%s to %s, before the window)", earlier[0].Height, earlier[len(earlier)-1].Height,
+		time.Unix(shareStart, 0).UTC().Format(time.DateOnly), time.Unix(start, 0).UTC().Format(time.DateOnly))
+	rows, err := defs.Luck(window, defs.SharesFrom(earlier), from)
+	if err != nil {
+		return nil, err
+	}
+	if rows == nil {
+		rows = []metrics.PoolLuck{}
+	}
+	return &PoolsLuck{Days: days, ShareDays: shareDays, Blocks: len(window), Pools: rows}, nil
+}
+
+// PoolPeriod is one bucket of `hashfall pools series`: its concentration
+// (Nakamoto coefficient, HHI over identified pools, unknown share, empty
+// blocks) and every pool's blocks, share and empty blocks.
+type PoolPeriod struct {
+	metrics.Concentration
+	Shares []PoolPeriodShare `json:"shares"`
+}
+
+// PoolPeriodShare is one pool's part of a bucket.
+type PoolPeriodShare struct {
+	Pool        string  `json:"pool"`
+	Blocks      int64   `json:"blocks"`
+	SharePct    float64 `json:"share_pct"`
+	EmptyBlocks int64   `json:"empty_blocks"`
+}
+
+// poolPeriods groups metrics.Pools.Series' long rows under their bucket.
+func poolPeriods(defs *metrics.Pools, blocks []chain.Block, bucket time.Duration) ([]PoolPeriod, error) {
+	rows, conc, err := defs.Series(blocks, bucket)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PoolPeriod, len(conc))
+	j := 0
+	for i, c := range conc {
+		out[i] = PoolPeriod{Concentration: c, Shares: []PoolPeriodShare{}}
+		for ; j < len(rows) && rows[j].Start.Equal(c.Start); j++ {
+			r := rows[j]
+			out[i].Shares = append(out[i].Shares, PoolPeriodShare{Pool: r.Pool, Blocks: r.Blocks, SharePct: r.SharePct, EmptyBlocks: r.EmptyBlocks})
+		}
+	}
+	return out, nil
+}
+
 // State is everything serve answers from, computed once per block or
 // price tick and never modified afterwards: handlers read it through an
 // atomic pointer without locks.
@@ -129,11 +287,30 @@ type State struct {
 	Retarget  *metrics.Forecast            // nil without blocks
 	Signals   *Signals                     // nil with fewer than a day of blocks
 	Pools     *Pools                       // default window
-	Energy    *economics.EnergyEstimate
-	Security  *economics.Security
-	History   []economics.HashpriceDay // daily, oldest first
-	Days      []metrics.Day            // daily hashrate, oldest first
-	Fleet     *plan.FleetStatus        // nil without --fleet
+	// PoolsLuck is `hashfall pools luck` at its defaults (7 days, shares
+	// from the 30 days before); nil when not computable.
+	PoolsLuck *PoolsLuck
+	// PoolsDaily and PoolsWeekly are metrics' pool series over the blocks
+	// held in memory, per UTC day and per week (from Monday), oldest first;
+	// the Follower fills them (poolCache), LiveState leaves them nil.
+	PoolsDaily, PoolsWeekly []PoolPeriod
+	Energy                  *economics.EnergyEstimate
+	Security                *economics.Security
+	// DoubleSpend is `hashfall security`'s default table at the tip:
+	// Rosenfeld confirmations at risk 0.1% and the rent/build cost against
+	// 10%, 30% and 45% attackers for a day (ASSUMED prices, labelled).
+	DoubleSpend []security.Row
+	History     []economics.HashpriceDay // daily, oldest first, imported closes only
+	// HashpriceRows is what /api/v1/hashprice/history answers: History,
+	// or, when days lack an imported close, every day with the current
+	// price standing in for the missing closes (HashpriceNote says so).
+	HashpriceRows []HashpriceRow
+	HashpriceNote string
+	Days          []metrics.Day // daily hashrate, oldest first
+	// HashrateDays is Days with each day's interval and Core's estimator,
+	// what /api/v1/hashrate/history answers.
+	HashrateDays []HashrateDay
+	Fleet        *plan.FleetStatus // nil without --fleet
 	// DifficultyHistory is every difficulty period the store knows, from
 	// synced blocks and imported checkpoints (metrics.StoredHistory);
 	// nil for the SNAPSHOT.
@@ -188,6 +365,7 @@ func SnapshotState(o Options, price *Quote, now time.Time) *State {
 		Notes:   []string{snap.Label},
 	}
 	s.fillNetwork("mainnet", "")
+	s.fillDoubleSpend(snap.Label)
 	hs := economics.ImpliedHashrateHs(n.Difficulty)
 	s.fillEnergy(hs, snap.AsOf)
 	return s
@@ -205,6 +383,22 @@ func (s *State) fillNetwork(chainName, bits string) {
 	for i, m := range models {
 		s.Machines[i] = economics.Machine(m, n, s.Options.site())
 	}
+}
+
+// fillDoubleSpend assesses the state's network as `hashfall security`
+// does with its defaults, building at the serve options' ASIC price and
+// power price and the catalog's best efficiency.
+func (s *State) fillDoubleSpend(label string) {
+	jPerTH, efficiency := economics.BuildEfficiency(s.Options.Catalog)
+	in := security.DefaultAttack(jPerTH)
+	in.ASICUSDPerTH, in.PowerUSDPerKWh = s.Options.ASICUSDPerTH, s.Options.PowerUSDPerKWh
+	q := security.Query{Model: security.Rosenfeld, Risk: security.DefaultRisk, Shares: security.DefaultShares, Attack: in}
+	rows, err := security.Assess([]security.Scenario{economics.SecurityScenario("today", s.Net, s.AsOf.Time, label+in.AssumedLabel(efficiency))}, q)
+	if err != nil {
+		s.Notes = append(s.Notes, "double spend: "+err.Error())
+		return
+	}
+	s.DoubleSpend = rows
 }
 
 func (s *State) fillEnergy(hashrateHs float64, at time.Time) {
@@ -245,6 +439,7 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	s := &State{AsOf: AsOf{Height: tip.Height, Time: time.Unix(tip.TimeS, 0).UTC()}, Source: SourceLive,
 		Params: p, Price: q, Net: n, Options: o, Blocks: blocks}
 	s.fillNetwork(p.Name, fmt.Sprintf("%08x", tip.Bits))
+	s.fillDoubleSpend("LIVE: the tip's difficulty, fees and price (" + q.Source + ")")
 
 	if h, err := hashrateOf(blocks, o.HashrateBlocks, -1, o.Confidence, consensus.RetargetIntervalBlocks(p)); err == nil {
 		s.Hashrate = &h
@@ -263,6 +458,11 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	}
 	pools := poolsOf(o.PoolDefinitions, blocks, defaultPoolDays)
 	s.Pools = &pools
+	if l, err := poolsLuckOf(o.PoolDefinitions, blocks, defaultPoolDays, defaultShareDays); err == nil {
+		s.PoolsLuck = l
+	} else {
+		s.Notes = append(s.Notes, "pools luck: "+err.Error())
+	}
 
 	week := blocks[max(0, len(blocks)-energyWindowBlocks-1):]
 	if est, err := metrics.Unbiased(week, o.Confidence); err == nil {
@@ -270,8 +470,10 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 	}
 
 	s.Days = metrics.Daily(p, blocks)
+	s.HashrateDays = hashrateDays(s.Days, blocks, o, interval)
 	if len(s.Days) > 0 {
 		s.History = economics.HashpriceHistory(p, blocks, s.Days, prices)
+		s.HashpriceRows, s.HashpriceNote = hashpriceRows(p, blocks, s.Days, prices, q)
 		s.Signals = signalsOf(s, prices)
 	}
 	if fleet != nil {

@@ -64,28 +64,21 @@ cost is an ASSUMED USD/TH at the catalog's best efficiency unless given.`,
 			if m != security.Nakamoto && m != security.Rosenfeld {
 				return usageErrorf("--model: %q, want rosenfeld or nakamoto", model)
 			}
-			buildFrom := fmt.Sprintf("%g USD/TH", asicUSDPerTH)
 			if !(asicUSDPerTH > 0) {
 				return usageErrorf("--asic-usd-per-th must be > 0, got %g", asicUSDPerTH)
 			}
+			efficiency := fmt.Sprintf("%g J/TH", joulesPerTH)
 			if joulesPerTH == 0 {
 				cat, err := loadCatalog(catalogPath)
 				if err != nil {
 					return err
 				}
-				// The catalog's list prices are unverified and left out, so
-				// it supplies the efficiency, not the price.
-				best := cat.ByEfficiency()[0]
-				joulesPerTH = best.JoulesPerTH()
-				buildFrom += fmt.Sprintf(" at %.1f J/TH (%s %s)", joulesPerTH, best.Maker, best.Name)
-			} else {
-				buildFrom += fmt.Sprintf(" at %g J/TH", joulesPerTH)
+				joulesPerTH, efficiency = economics.BuildEfficiency(cat)
 			}
-			assumed := fmt.Sprintf(" | ASSUMED: rent %g USD/PH/day for up to %g%% of the network; build %s, power %g USD/kWh",
-				rent, 100*rentable, buildFrom, powerCost)
-			q := security.Query{Model: m, Risk: risk, Confirmations: confirmations, Shares: []float64{0.10, 0.30, 0.45},
-				Attack: security.AttackInputs{Hours: hours, RentUSDPerPHDay: rent, RentableShare: rentable,
-					ASICUSDPerTH: asicUSDPerTH, JoulesPerTH: joulesPerTH, PowerUSDPerKWh: powerCost}}
+			in := security.DefaultAttack(joulesPerTH)
+			in.Hours, in.RentUSDPerPHDay, in.RentableShare, in.ASICUSDPerTH, in.PowerUSDPerKWh = hours, rent, rentable, asicUSDPerTH, powerCost
+			assumed := in.AssumedLabel(efficiency)
+			q := security.Query{Model: m, Risk: risk, Confirmations: confirmations, Shares: security.DefaultShares, Attack: in}
 			if f.Changed("attacker-share") {
 				q.Shares = []float64{share}
 			}
@@ -122,18 +115,19 @@ cost is an ASSUMED USD/TH at the catalog's best efficiency unless given.`,
 		},
 	}
 	f := cmd.Flags()
+	def := security.DefaultAttack(0)
 	f.StringVar(&dbPath, "db", "", "store file (default: the February 2026 SNAPSHOT)")
 	floatVar(f, &share, "attacker-share", 0, rangeShare, "attacker's share of the total hashrate (default: 0.10, 0.30 and 0.45)")
 	floatVar(f, &budget, "attacker-budget-usd", 0, rangeBudgetUSD, "attacker's budget, USD: the share it rents and the share it builds")
 	f.IntVar(&confirmations, "confirmations", 0, "also give the success probability at z confirmations and the share that reaches --risk there")
-	floatVar(f, &hours, "hours", 24, rangeHours, "duration of the attack, hours")
-	floatVar(f, &risk, "risk", 0.001, rangeOpenUnit, "accepted double-spend success probability ε")
+	floatVar(f, &hours, "hours", def.Hours, rangeHours, "duration of the attack, hours")
+	floatVar(f, &risk, "risk", security.DefaultRisk, rangeOpenUnit, "accepted double-spend success probability ε")
 	f.StringVar(&model, "model", string(security.Rosenfeld), "success formula: rosenfeld (exact) or nakamoto (Bitcoin paper §11)")
-	floatVar(f, &rent, "rent-usd-per-ph-day", 50, rangeUSDPerUnit, "ASSUMED hashrate rental price, USD per PH/s per day")
-	floatVar(f, &rentable, "rentable-share", 0.05, rangeFraction, "ASSUMED share of the network's hashrate that can be rented")
-	floatVar(f, &asicUSDPerTH, "asic-usd-per-th", 15, rangeUSDPerUnit, "build: ASSUMED ASIC price, USD per TH/s (the catalog lists no verified prices)")
+	floatVar(f, &rent, "rent-usd-per-ph-day", def.RentUSDPerPHDay, rangeUSDPerUnit, "ASSUMED hashrate rental price, USD per PH/s per day")
+	floatVar(f, &rentable, "rentable-share", def.RentableShare, rangeFraction, "ASSUMED share of the network's hashrate that can be rented")
+	floatVar(f, &asicUSDPerTH, "asic-usd-per-th", def.ASICUSDPerTH, rangeUSDPerUnit, "build: ASSUMED ASIC price, USD per TH/s (the catalog lists no verified prices)")
 	floatVar(f, &joulesPerTH, "joules-per-th", 0, rangeJPerTH, "build: fleet efficiency, J/TH (0: the catalog's most efficient model)")
-	floatVar(f, &powerCost, "power-cost", 0.05, rangePowerUSDPerKWh, "build: power price, USD/kWh")
+	floatVar(f, &powerCost, "power-cost", def.PowerUSDPerKWh, rangePowerUSDPerKWh, "build: power price, USD/kWh")
 	floatVar(f, &dropPct, "hashrate-drop-pct", 12, rangePctBelow100, "also assess each scenario after this hashrate drop, % (0: off)")
 	f.StringSliceVar(&at, "at", nil, "also assess the network on these dates from the difficulty history (YYYY-MM-DD; needs --db)")
 	f.StringVar(&catalogPath, "catalog", "", "ASIC catalog YAML file (default: the embedded catalog)")
@@ -143,14 +137,12 @@ cost is an ASSUMED USD/TH at the catalog's best efficiency unless given.`,
 // securityScenarios is today (LIVE from the store, else the SNAPSHOT) and
 // the network on each date from the store's difficulty history.
 func securityScenarios(ctx context.Context, dbPath string, dates []time.Time) ([]security.Scenario, error) {
-	rewardUSD := func(n economics.Network) float64 { return float64(n.RewardPerBlockSat()) / 1e8 * n.PriceUSD }
 	if dbPath == "" {
 		if len(dates) > 0 {
 			return nil, usageErrorf("--at needs --db with a difficulty history")
 		}
 		s := economics.Snapshot2026Feb
-		return []security.Scenario{{Name: "today", Date: s.AsOf, NetworkHashrateHs: economics.ImpliedHashrateHs(s.Network.Difficulty),
-			BlockRewardUSD: rewardUSD(s.Network), Label: s.Label}}, nil
+		return []security.Scenario{economics.SecurityScenario("today", s.Network, s.AsOf, s.Label)}, nil
 	}
 	st, err := openStore(dbPath)
 	if err != nil {
@@ -159,8 +151,7 @@ func securityScenarios(ctx context.Context, dbPath string, dates []time.Time) ([
 	defer st.Close()
 	var out []security.Scenario
 	if n, tipTime, _, err := networkFromStore(ctx, st, dbPath); err == nil {
-		out = append(out, security.Scenario{Name: "today", Date: tipTime, NetworkHashrateHs: economics.ImpliedHashrateHs(n.Difficulty),
-			BlockRewardUSD: rewardUSD(n), Label: "LIVE: the store's tip difficulty, fees and latest price"})
+		out = append(out, economics.SecurityScenario("today", n, tipTime, "LIVE: the store's tip difficulty, fees and latest price"))
 	} else if len(dates) == 0 {
 		return nil, err
 	}

@@ -77,6 +77,18 @@
     band.style.width = (100 * (nr.change_p95_pct - nr.change_p5_pct)) / (b - a) + "%";
     bar.querySelector(".mid").style.left = pos(nr.change_p50_pct);
     bar.setAttribute("aria-label", "difficulty change 90% interval " + f.pct(nr.change_p5_pct) + " to " + f.pct(nr.change_p95_pct) + ", median " + f.pct(nr.change_p50_pct) + "; the line marks 0%");
+    // The whole distribution as a CDF of the change, when it spreads
+    // (regtest's fixed difficulty gives one value: nothing to draw).
+    const cq = nr.change_quantiles_pct || [];
+    const cdf = document.getElementById("chart-retarget-cdf");
+    cdf.hidden = !(cq.length > 1 && cq[cq.length - 1].change_pct > cq[0].change_pct);
+    if (!cdf.hidden) {
+      hf.chart("chart-retarget-cdf", {
+        title: "Next retarget change, cumulative probability", x: { label: "difficulty change, %", digits: 2 },
+        y: { label: "P(change ≤ x)", fmt: (v) => f.num(100 * v, 0) + "%" },
+        series: [{ label: "P(change ≤ x)", points: true }], csv: ["change_pct", "q"],
+      }, [cq.map((c) => c.change_pct), cq.map((c) => c.q)]);
+    }
   }
 
   function fromParam() {
@@ -93,6 +105,9 @@
     if (hp.error) msgs.push(hp.error);
     else {
       const rows = hp.history;
+      // Days without an imported close are priced at the current quote;
+      // serve's note says so and the page repeats it.
+      if (hp.price_note) msgs.push(hp.price_note);
       hf.chart("chart-hashprice", {
         title: "Hashprice", x: { label: "day (UTC)", time: true }, y: { label: "USD per PH/day", fmt: (v) => f.usd(v) },
         series: [{ label: "hashprice USD/PH/day" }], csv: ["day", "hashprice_usd_per_ph_day"],
@@ -110,13 +125,13 @@
       const unit = hu.prefix + "H/s";
       const csv = ["day", "hashrate_" + unit.toLowerCase().replace("/", "_")];
       let bands;
-      if (rows.length && rows[0].ci_low_hs != null) {
+      if (rows.some((r) => r.ci_low_hs != null)) {
         data.push(rows.map((r) => eh(r.ci_high_hs)), rows.map((r) => eh(r.ci_low_hs)));
         series.push({ label: "95% high", color: c.band2, width: 1 }, { label: "95% low", color: c.band2, width: 1 });
         csv.push(csv[1] + "_ci_high", csv[1] + "_ci_low");
         bands = [[2, 3, c.band]];
       }
-      if (rows.length && rows[0].getnetworkhashps_hs != null) {
+      if (rows.some((r) => r.getnetworkhashps_hs != null)) {
         data.push(rows.map((r) => eh(r.getnetworkhashps_hs)));
         series.push({ label: "Core getnetworkhashps", color: c.s2, width: 1.5, dash: [6, 4] });
         csv.push(csv[1] + "_getnetworkhashps");
@@ -133,19 +148,43 @@
     hf.msg("history-msg", msgs.join(" · "));
   }
 
+  // drops ranks the ten largest downward adjustments of the whole
+  // difficulty history the store holds (serve's native endpoint); the
+  // section stays hidden when there is none or no history (503).
   async function drops() {
-    const adj = await hf.api("/api/v1/mining/difficulty-adjustments/all");
+    const d = await hf.api("/api/v1/difficulty/history?largest_drops=10");
     const sec = document.getElementById("drops-section");
-    if (adj.error || !Array.isArray(adj) || adj.length === 0) { sec.hidden = true; return; }
-    // mempool's rows: [time s, height, difficulty, ratio new/old]
-    const falls = adj.filter((a) => a[3] < 1).sort((p, q) => p[3] - q[3]).slice(0, 10);
-    sec.hidden = falls.length === 0;
-    hf.fillTable(document.getElementById("drops-table"), falls.map((a, i) => [i + 1].concat(a)),
-      (r) => [[String(r[0])], [String(r[2]), r[2]], [f.day(r[1] * 1000)], [f.pct(100 * (r[4] - 1)), 100 * (r[4] - 1)], [f.diffT(r[3])]]);
+    const rows = d.error || !Array.isArray(d.rows) ? [] : d.rows;
+    sec.dataset.rows = String(rows.length);
+    sec.hidden = rows.length === 0;
+    if (rows.length === 0) return;
+    hf.fillTable(document.getElementById("drops-table"), rows,
+      (r) => [[String(r.rank)], [String(r.start_height), r.start_height], [r.start_time ? f.day(r.start_time) : "–"], [f.pct(r.change_pct), r.change_pct], [f.diffT(r.difficulty)]]);
+  }
+
+  // doubleSpend lists `hashfall security`'s default table from
+  // /api/v1/security: Rosenfeld confirmations and the cost of each share
+  // for the attack's hours (ASSUMED prices, named in the note).
+  async function doubleSpend() {
+    const s = await hf.api("/api/v1/security");
+    const sec = document.getElementById("ds-section");
+    const rows = s.error || !Array.isArray(s.double_spend) ? [] : s.double_spend;
+    sec.dataset.rows = String(rows.length);
+    sec.hidden = rows.length === 0;
+    if (rows.length === 0) return;
+    hf.fillTable(document.getElementById("ds-table"), rows, (r) => [
+      [f.num(100 * r.attacker_share, 0) + "%", r.attacker_share],
+      r.confirmations_needed == null ? ["none suffices"] : [String(r.confirmations_needed), r.confirmations_needed],
+      [(r.rent_available ? "" : "not rentable: ") + f.usd(r.rent_usd, 0), r.rent_usd],
+      [f.usd(r.build_total_usd, 0), r.build_total_usd],
+    ]);
+    const r = rows[0], label = r.label.split(" | ");
+    document.getElementById("ds-note").textContent = "Attack of " + f.num(r.hours, 0) + " h; " + r.model + " model, risk " +
+      f.num(100 * r.risk, 1) + "%. " + label.join(". ") + ".";
   }
 
   hf.start(async () => {
     await numbers();
-    await Promise.all([history(), drops()]);
+    await Promise.all([history(), drops(), doubleSpend()]);
   });
 })();
