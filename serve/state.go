@@ -89,19 +89,12 @@ type Hashrate struct {
 
 // Signals is the signals command's summary and ribbon state.
 type Signals struct {
-	Day                         time.Time             `json:"day"`
-	HashpriceUSDPerPHDay        float64               `json:"hashprice_usd_per_ph_day"`
-	HashpriceBTCPerPHDay        float64               `json:"hashprice_btc_per_ph_day"`
-	PuellMultiple               *float64              `json:"puell_multiple"`
-	DifficultyRibbonCompression *float64              `json:"difficulty_ribbon_compression"`
-	FleetJPerTH                 float64               `json:"fleet_j_per_th"`
-	PowerUSDPerKWh              float64               `json:"power_usd_per_kwh"`
-	RevenueToCost               float64               `json:"revenue_to_cost"`
-	SMA30Hs                     float64               `json:"sma30_hs"`
-	SMA60Hs                     float64               `json:"sma60_hs"`
-	InCapitulation              bool                  `json:"in_capitulation"`
-	DaysInCapitulation          int                   `json:"days_in_capitulation"`
-	RibbonEvents                []metrics.RibbonEvent `json:"ribbon_events"`
+	economics.SignalSummary
+	SMA30Hs            float64               `json:"sma30_hs"`
+	SMA60Hs            float64               `json:"sma60_hs"`
+	InCapitulation     bool                  `json:"in_capitulation"`
+	DaysInCapitulation int                   `json:"days_in_capitulation"`
+	RibbonEvents       []metrics.RibbonEvent `json:"ribbon_events"`
 }
 
 // Pools is the pools command's result over a window of days.
@@ -487,26 +480,15 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 func signalsOf(s *State, prices []chain.Price) *Signals {
 	o := s.Options
 	ribbons := metrics.HashRibbonsOf(s.Days)
-	sig := &Signals{Day: s.Days[len(s.Days)-1].Day, FleetJPerTH: o.FleetJPerTH, PowerUSDPerKWh: o.PowerUSDPerKWh,
-		RevenueToCost: economics.RevenueToCost(s.Net, o.FleetJPerTH, o.PowerUSDPerKWh),
-		SMA30Hs:       ribbons.SMA30Hs, SMA60Hs: ribbons.SMA60Hs, InCapitulation: ribbons.InCapitulation,
+	sig := &Signals{SignalSummary: economics.SummarizeSignals(s.Net, s.Days, s.History, o.FleetJPerTH, o.PowerUSDPerKWh),
+		SMA30Hs: ribbons.SMA30Hs, SMA60Hs: ribbons.SMA60Hs, InCapitulation: ribbons.InCapitulation,
 		DaysInCapitulation: ribbons.DaysInCapitulation,
 		RibbonEvents:       append(ribbons.Events, economics.HashRibbonRecoveries(ribbons.Events, prices)...)}
 	if sig.RibbonEvents == nil {
 		sig.RibbonEvents = []metrics.RibbonEvent{}
 	}
-	if len(s.History) > 0 {
-		h := s.History[len(s.History)-1]
-		sig.Day, sig.HashpriceUSDPerPHDay, sig.HashpriceBTCPerPHDay = h.Day, h.HashpriceUSDPerPHDay, h.HashpriceBTCPerPHDay
-		if h.PuellMultiple > 0 {
-			p := h.PuellMultiple
-			sig.PuellMultiple = &p
-		}
-	} else {
+	if len(s.History) == 0 {
 		sig.HashpriceUSDPerPHDay, sig.HashpriceBTCPerPHDay = s.Hashprice.USDPerPHDay, s.Hashprice.BTCPerPHDay
-	}
-	if c := metrics.DifficultyRibbonCompression(s.Days); !math.IsNaN(c) {
-		sig.DifficultyRibbonCompression = &c
 	}
 	return sig
 }
