@@ -215,9 +215,7 @@ func poolsLuckOf(defs *metrics.Pools, blocks []chain.Block, days, shareDays int)
 	if len(window) == 0 || len(earlier) == 0 {
 		return nil, fmt.Errorf("no blocks in the window or in the %d days before it", shareDays)
 	}
-	from := fmt.Sprintf("blocks %d..%d (%s to %s, before the window)", earlier[0].Height, earlier[len(earlier)-1].Height,
-		time.Unix(shareStart, 0).UTC().Format(time.DateOnly), time.Unix(start, 0).UTC().Format(time.DateOnly))
-	rows, err := defs.Luck(window, defs.SharesFrom(earlier), from)
+	rows, err := defs.LuckAfter(window, earlier, shareStart, start)
 	if err != nil {
 		return nil, err
 	}
