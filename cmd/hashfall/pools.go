@@ -2,13 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/hashfall/hashfall/chain"
-	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/output"
 )
 
@@ -25,15 +23,9 @@ func newPoolsCmd() *cobra.Command {
 			if days < 1 || days > 36500 {
 				return usageErrorf("--days must be in [1, 36500], got %d", days)
 			}
-			defs := metrics.DefaultPools()
-			if poolsPath != "" {
-				data, err := os.ReadFile(poolsPath)
-				if err != nil {
-					return err
-				}
-				if defs, err = metrics.ParsePools(data); err != nil {
-					return fmt.Errorf("%s: %w", poolsPath, err)
-				}
+			defs, err := loadPools(poolsPath)
+			if err != nil {
+				return err
 			}
 			st, err := openStore(dbPath)
 			if err != nil {
