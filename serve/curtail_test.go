@@ -404,28 +404,7 @@ func TestCurtailServeInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, RunOptions{Listen: "127.0.0.1:0", FleetPath: filepath.Join(dir, "fleet.yaml"), Config: cfg, Web: web.Handler(),
-			Ready: func(_ *Server, a string) { addr <- a }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("serve did not start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start in 30 s")
-	}
+	base := runUntilCleanup(t, RunOptions{FleetPath: filepath.Join(dir, "fleet.yaml"), Config: cfg, Web: web.Handler()})
 	select {
 	case ch := <-rc.got:
 		if ch.Point != "off" || !ch.SafeState || !strings.HasPrefix(ch.Reason, "hashprice stale") || ch.PriceUSDPerMWh != 25 ||
