@@ -203,15 +203,9 @@ func poolsLuckOf(defs *metrics.Pools, blocks []chain.Block, days, shareDays int)
 	if blocks[0].Height > 0 && blocks[0].TimeS > shareStart {
 		return nil, fmt.Errorf("the blocks held in memory (from height %d) do not reach %d days back", blocks[0].Height, days+shareDays)
 	}
-	var window, earlier []chain.Block
-	for _, b := range blocks {
-		switch {
-		case b.TimeS > start:
-			window = append(window, b)
-		case b.TimeS > shareStart:
-			earlier = append(earlier, b)
-		}
-	}
+	// The window is open at the top: a block stamped after the tip still
+	// counts. The CLI's window stops at the tip's stamp.
+	window, earlier := metrics.StampedIn(blocks, start, math.MaxInt64), metrics.StampedIn(blocks, shareStart, start)
 	if len(window) == 0 || len(earlier) == 0 {
 		return nil, fmt.Errorf("no blocks in the window or in the %d days before it", shareDays)
 	}

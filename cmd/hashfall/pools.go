@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/hashfall/hashfall/chain"
+	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/output"
 )
 
@@ -43,12 +44,7 @@ func newPoolsCmd() *cobra.Command {
 				return err
 			}
 			since := tip.TimeS - int64(days)*86400
-			var window []chain.Block
-			for _, b := range bs {
-				if b.TimeS > since {
-					window = append(window, b)
-				}
-			}
+			window := metrics.StampedIn(bs, since, math.MaxInt64)
 			shares, nakamoto := defs.Shares(window)
 			notes := []string{
 				fmt.Sprintf("%d blocks from %s to the tip at %d", len(window), time.Unix(since, 0).UTC().Format(time.DateOnly), tip.Height),

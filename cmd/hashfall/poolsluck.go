@@ -40,13 +40,7 @@ func blocksByDays(ctx context.Context, st store.Reader, tip chain.Block, toDaysA
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	var out []chain.Block
-	for _, b := range bs {
-		if b.TimeS > start && b.TimeS <= end {
-			out = append(out, b)
-		}
-	}
-	return out, start, end, nil
+	return metrics.StampedIn(bs, start, end), start, end, nil
 }
 
 func newPoolsLuckCmd() *cobra.Command {
