@@ -134,3 +134,39 @@ func HashRibbonRecoveries(events []metrics.RibbonEvent, prices []chain.Price) []
 func RevenueToCost(n Network, fleetJPerTH, powerUSDPerKWh float64) float64 {
 	return ProfitabilityThresholdJPerTH(n, powerUSDPerKWh) / fleetJPerTH
 }
+
+// SignalSummary is the latest of the capitulation signals: the last
+// priced day's hashprice (USD and BTC per PH/s per day) and Puell
+// multiple, the difficulty ribbon's compression, and a reference fleet's
+// revenue-to-cost at its efficiency (J/TH) and power price (USD/kWh).
+type SignalSummary struct {
+	Day                         time.Time `json:"day"`
+	HashpriceUSDPerPHDay        float64   `json:"hashprice_usd_per_ph_day"`
+	HashpriceBTCPerPHDay        float64   `json:"hashprice_btc_per_ph_day"`
+	PuellMultiple               *float64  `json:"puell_multiple"`
+	DifficultyRibbonCompression *float64  `json:"difficulty_ribbon_compression"`
+	FleetJPerTH                 float64   `json:"fleet_j_per_th"`
+	PowerUSDPerKWh              float64   `json:"power_usd_per_kwh"`
+	RevenueToCost               float64   `json:"revenue_to_cost"`
+}
+
+// SummarizeSignals is the SignalSummary of days (metrics.Daily, not
+// empty) and hist (their HashpriceHistory, possibly empty). With no hist
+// the day is days' last and the hashprice is left 0 for the caller; the
+// Puell multiple is nil while unknown (0), the compression nil where
+// metrics.DifficultyRibbonCompression is NaN.
+func SummarizeSignals(n Network, days []metrics.Day, hist []HashpriceDay, fleetJPerTH, powerUSDPerKWh float64) SignalSummary {
+	s := SignalSummary{Day: days[len(days)-1].Day, FleetJPerTH: fleetJPerTH, PowerUSDPerKWh: powerUSDPerKWh,
+		RevenueToCost: RevenueToCost(n, fleetJPerTH, powerUSDPerKWh)}
+	if len(hist) > 0 {
+		h := hist[len(hist)-1]
+		s.Day, s.HashpriceUSDPerPHDay, s.HashpriceBTCPerPHDay = h.Day, h.HashpriceUSDPerPHDay, h.HashpriceBTCPerPHDay
+		if h.PuellMultiple > 0 {
+			s.PuellMultiple = &h.PuellMultiple
+		}
+	}
+	if c := metrics.DifficultyRibbonCompression(days); !math.IsNaN(c) {
+		s.DifficultyRibbonCompression = &c
+	}
+	return s
+}

@@ -173,3 +173,16 @@ func DifficultyRibbonCompression(days []Day) float64 {
 	}
 	return (hi - lo) / (sum / float64(len(DifficultyRibbonWindows)))
 }
+
+// StampedIn returns the blocks whose header time is in (startS, endS]
+// (Unix seconds), in their order: a filter, not a cut at the first block
+// outside, since header times are not monotonic. nil when there are none.
+func StampedIn(blocks []chain.Block, startS, endS int64) []chain.Block {
+	var out []chain.Block
+	for _, b := range blocks {
+		if b.TimeS > startS && b.TimeS <= endS {
+			out = append(out, b)
+		}
+	}
+	return out
+}

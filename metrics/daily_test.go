@@ -1,11 +1,14 @@
 package metrics
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+
+	"github.com/hashfall/hashfall/chain"
 )
 
 // Real January 2009: every block is difficulty 1, so a day's hashrate is
@@ -109,5 +112,24 @@ func TestDifficultyRibbonCompression(t *testing.T) {
 	}
 	if !math.IsNaN(DifficultyRibbonCompression(days[:100])) {
 		t.Error("100 days gave a value")
+	}
+}
+
+// StampedIn keeps every block stamped in (start, end], however the
+// stamps are ordered: here heights 2 and 4 are stamped out of order.
+func TestStampedInNonMonotonic(t *testing.T) {
+	var bs []chain.Block
+	for h, ts := range []int64{100, 200, 150, 300, 90, 400} {
+		bs = append(bs, chain.Block{Height: int64(h), TimeS: ts})
+	}
+	var heights []int64
+	for _, b := range StampedIn(bs, 100, 300) {
+		heights = append(heights, b.Height)
+	}
+	if fmt.Sprint(heights) != "[1 2 3]" {
+		t.Errorf("heights %v, want [1 2 3] (stamps 200, 150, 300)", heights)
+	}
+	if StampedIn(bs, 400, 500) != nil {
+		t.Error("no block after 400, want nil")
 	}
 }

@@ -73,6 +73,16 @@ func (p *Pools) SharesFrom(blocks []chain.Block) map[string]float64 {
 	return out
 }
 
+// LuckAfter is Luck with the shares estimated by SharesFrom from earlier,
+// the blocks stamped in (fromS, toS] (Unix seconds) before the window,
+// and ShareFrom naming their heights and UTC dates. earlier must not be
+// empty.
+func (p *Pools) LuckAfter(window, earlier []chain.Block, fromS, toS int64) ([]PoolLuck, error) {
+	from := fmt.Sprintf("blocks %d..%d (%s to %s, before the window)", earlier[0].Height, earlier[len(earlier)-1].Height,
+		time.Unix(fromS, 0).UTC().Format(time.DateOnly), time.Unix(toS, 0).UTC().Format(time.DateOnly))
+	return p.Luck(window, p.SharesFrom(earlier), from)
+}
+
 // Luck compares each pool's blocks in window with the expectation
 // λ = share · len(window) from shares (fractions of the total hashrate),
 // which must not have been estimated from window itself: shareFrom names

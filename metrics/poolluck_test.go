@@ -71,6 +71,36 @@ func TestLuckInputShare(t *testing.T) {
 	}
 }
 
+// LuckAfter takes the shares from the earlier blocks (A 60 of 100, so
+// λ = 0.6 · 10 = 6 in a window of 10) and names them by height and date.
+func TestLuckAfterEarlierShares(t *testing.T) {
+	p, _ := ParsePools([]byte(`{"coinbase_tags": {"/A/": {"name": "A"}, "/B/": {"name": "B"}}}`))
+	var earlier, window []chain.Block
+	for i := range 100 {
+		b := cb("/B/")
+		if i < 60 {
+			b = cb("/A/")
+		}
+		b.Height = int64(1000 + i)
+		earlier = append(earlier, b)
+	}
+	for range 10 {
+		window = append(window, cb("/A/"))
+	}
+	from, to := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC)
+	rows, err := p.LuckAfter(window, earlier, from.Unix(), to.Unix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "blocks 1000..1099 (2026-01-01 to 2026-01-31, before the window)"
+	if len(rows) != 2 || rows[0].Pool != "A" || rows[0].ExpectedBlocks != 6 || rows[0].Blocks != 10 || rows[0].ShareFrom != want {
+		t.Fatalf("rows %+v, want A first with λ 6, 10 blocks, share_from %q", rows, want)
+	}
+	if rows[1].Pool != "B" || math.Abs(rows[1].SharePct-40) > 1e-9 || rows[1].Blocks != 0 {
+		t.Errorf("B: %+v, want share 40 %% and no blocks", rows[1])
+	}
+}
+
 // A real btcd chain whose coinbases carry the pool tags this test sets:
 // an earlier window sets the shares, a later disjoint window is judged
 // against them, and the day series and concentration are recounted here.

@@ -146,10 +146,17 @@ type PivotOptions struct {
 	DiscountPctPerYear float64
 	// Salvage prices the site's machines, sold when it converts.
 	Salvage SalvageCurve
-	// Prices, when set, replaces the site's flat mean power cost: each
-	// day's mining cash is what the optimal curtailment schedule against
-	// this price year earns at that day's hashprice, per day, with the
-	// classes' minimum on/off times in intervals.
+	// PriceSchedule's Prices, when set, replaces the site's flat mean
+	// power cost: each day's mining cash is what the optimal curtailment
+	// schedule against this price year earns at that day's hashprice, per
+	// day, with the classes' minimum on/off times in intervals.
+	PriceSchedule
+}
+
+// PriceSchedule is a price file to mine against with the optimal
+// curtailment schedule, and each class's minimum run and rest in the
+// file's intervals; a nil Prices means the flat mean tariff.
+type PriceSchedule struct {
 	Prices                          *power.Market
 	MinOnIntervals, MinOffIntervals int
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashfall/hashfall/economics"
-	"github.com/hashfall/hashfall/power"
 )
 
 // SalvageCurve prices used machines in the style of an ASIC price index:
@@ -53,13 +52,13 @@ type RundownOptions struct {
 	// Liquidation prices BTC sales: Units, HorizonDays and Periods are set
 	// by the plan; σ, η, γ, ε and λ come from here.
 	Liquidation Liquidation
-	// Prices, when set, replaces each group's flat mean power cost with
-	// the optimal curtailment schedule against this price file (repeated
-	// over the horizon): a group earns the schedule's profit per day at
-	// the day's hashprice, and is shut down once the schedule would run
-	// it in no interval (it earns no more than idle credits).
-	Prices                          *power.Market
-	MinOnIntervals, MinOffIntervals int
+	// PriceSchedule's Prices, when set, replaces each group's flat mean
+	// power cost with the optimal curtailment schedule against this price
+	// file (repeated over the horizon): a group earns the schedule's
+	// profit per day at the day's hashprice, and is shut down once the
+	// schedule would run it in no interval (it earns no more than idle
+	// credits).
+	PriceSchedule
 }
 
 // RundownEvent is one dated action.

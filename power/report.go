@@ -28,10 +28,16 @@ type PointResult struct {
 
 // ClassResult sums a class's points and compares with flat out.
 type ClassResult struct {
-	Class            string  `json:"class"`
-	StrikeUSDPerMWh  float64 `json:"strike_usd_per_mwh" table:"%.2f"` // at the flat-out point
-	HoursOn          float64 `json:"hours_on" table:"%.2f"`
-	Hours            float64 `json:"hours" table:"%.2f"`
+	Class           string  `json:"class"`
+	StrikeUSDPerMWh float64 `json:"strike_usd_per_mwh" table:"%.2f"` // at the flat-out point
+	HoursOn         float64 `json:"hours_on" table:"%.2f"`
+	Hours           float64 `json:"hours" table:"%.2f"`
+	Sums
+}
+
+// Sums are what a class, or the whole site, adds up over the schedule:
+// energy in MWh and money in USD, with profit against flat out.
+type Sums struct {
 	EnergyMWh        float64 `json:"energy_mwh" table:"%.1f"`
 	RevenueUSD       float64 `json:"revenue_usd" table:"%.0f"`
 	EnergyCostUSD    float64 `json:"energy_cost_usd" table:"%.0f"`
@@ -106,17 +112,7 @@ func Report(classes []Class, m *Market, sch Schedule) ([]ClassResult, []PointRes
 }
 
 // SiteTotal sums the classes.
-type SiteTotal struct {
-	EnergyMWh        float64 `json:"energy_mwh" table:"%.1f"`
-	RevenueUSD       float64 `json:"revenue_usd" table:"%.0f"`
-	EnergyCostUSD    float64 `json:"energy_cost_usd" table:"%.0f"`
-	HostingUSD       float64 `json:"hosting_usd" table:"%.0f"`
-	CreditsUSD       float64 `json:"credits_usd" table:"%.0f"`
-	FourCPAvoidedUSD float64 `json:"four_cp_avoided_usd" table:"%.0f"`
-	ProfitUSD        float64 `json:"profit_usd" table:"%.0f"`
-	FlatOutProfitUSD float64 `json:"flat_out_profit_usd" table:"%.0f"`
-	SavingsUSD       float64 `json:"savings_vs_flat_out_usd" table:"%.0f"`
-}
+type SiteTotal struct{ Sums }
 
 // Total sums class results.
 func Total(cls []ClassResult) SiteTotal {

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -759,29 +758,8 @@ func TestDashboardSnapshotInBrowser(t *testing.T) {
 // the API's totals and switch-off list, the Alerts page the firing alert.
 func TestDashboardFleetAndAlertsInBrowser(t *testing.T) {
 	b := browsertest.Start(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	done := make(chan error, 1)
 	cfg := &FileConfig{Alerts: AlertsConfig{Rules: []alert.Rule{{Name: "hashprice-under-1000", Kind: "hashprice_below", Threshold: 1000}}}}
-	go func() {
-		done <- Run(ctx, RunOptions{Listen: "127.0.0.1:0", FleetPath: "../examples/fleet.yaml", Config: cfg, Web: web.Handler(),
-			Ready: func(_ *Server, a string) { addr <- a }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("serve did not start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start in 30 s")
-	}
+	base := runUntilCleanup(t, RunOptions{FleetPath: "../examples/fleet.yaml", Config: cfg, Web: web.Handler()})
 	out := browsertest.OutDir(t)
 	// Ready fires when the listener is up; the first state may come later
 	// on a loaded machine.

@@ -404,28 +404,7 @@ func TestCurtailServeInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, RunOptions{Listen: "127.0.0.1:0", FleetPath: filepath.Join(dir, "fleet.yaml"), Config: cfg, Web: web.Handler(),
-			Ready: func(_ *Server, a string) { addr <- a }})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	var base string
-	select {
-	case a := <-addr:
-		base = "http://" + a
-	case err := <-done:
-		t.Fatalf("serve did not start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start in 30 s")
-	}
+	base := runUntilCleanup(t, RunOptions{FleetPath: filepath.Join(dir, "fleet.yaml"), Config: cfg, Web: web.Handler()})
 	select {
 	case ch := <-rc.got:
 		if ch.Point != "off" || !ch.SafeState || !strings.HasPrefix(ch.Reason, "hashprice stale") || ch.PriceUSDPerMWh != 25 ||
@@ -619,6 +598,22 @@ func TestCurtailNextWake(t *testing.T) {
 	}
 }
 
+// curtailerOnFile is a curtailer for fleet on a csv price file holding
+// body (modified at now), under a server confirmed with a live state at
+// now whose hashprice is 48 USD/PH/day; the clock stands at now.
+func curtailerOnFile(t *testing.T, fleet *plan.Fleet, body string, now time.Time) (*Server, *curtailer) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "p.csv")
+	os.WriteFile(p, []byte(body), 0o644)
+	os.Chtimes(p, now, now)
+	srv := New(Config{Now: func() time.Time { return now }})
+	srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Time: now}, Price: Quote{USD: 1, Time: now}, Hashprice: Hashprice{USDPerPHDay: 48}})
+	srv.Confirm()
+	cfg := CurtailConfig{Prices: p, Format: "csv"}
+	cfg.check()
+	return srv, newCurtailer(srv, cfg, fleet, Clock{Now: func() time.Time { return now }}, nil)
+}
+
 // FuzzCurtailPriceFile feeds arbitrary price files to the curtailer: it
 // never fails or panics, an unreadable file publishes its error and runs
 // nothing, and a class runs only in an interval the file prices.
@@ -633,15 +628,7 @@ func FuzzCurtailPriceFile(f *testing.F) {
 	}
 	now := time.Date(2024, 8, 1, 12, 1, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body string) {
-		p := filepath.Join(t.TempDir(), "p.csv")
-		os.WriteFile(p, []byte(body), 0o644)
-		os.Chtimes(p, now, now)
-		srv := New(Config{Now: func() time.Time { return now }})
-		srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Time: now}, Price: Quote{USD: 1, Time: now}, Hashprice: Hashprice{USDPerPHDay: 48}})
-		srv.Confirm()
-		cfg := CurtailConfig{Prices: p, Format: "csv"}
-		cfg.check()
-		c := newCurtailer(srv, cfg, fleet, Clock{Now: func() time.Time { return now }}, nil)
+		_, c := curtailerOnFile(t, fleet, body, now)
 		if err := c.step(now); err != nil {
 			t.Fatalf("step: %v", err)
 		}
@@ -677,15 +664,7 @@ func TestCurtailRepeatedClassNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2024, 8, 1, 12, 1, 0, 0, time.UTC)
-	p := filepath.Join(t.TempDir(), "p.csv")
-	os.WriteFile(p, []byte("2024-08-01T12:00:00Z,30\n2024-08-01T12:15:00Z,30\n"), 0o644)
-	os.Chtimes(p, now, now)
-	srv := New(Config{Now: func() time.Time { return now }})
-	srv.Publish(&State{Source: SourceLive, AsOf: AsOf{Time: now}, Price: Quote{USD: 1, Time: now}, Hashprice: Hashprice{USDPerPHDay: 48}})
-	srv.Confirm()
-	cfg := CurtailConfig{Prices: p, Format: "csv"}
-	cfg.check()
-	c := newCurtailer(srv, cfg, fleet, Clock{Now: func() time.Time { return now }}, nil)
+	srv, c := curtailerOnFile(t, fleet, "2024-08-01T12:00:00Z,30\n2024-08-01T12:15:00Z,30\n", now)
 	var sent []string
 	c.send = func(v any, _ ...any) error { sent = append(sent, v.(CurtailChange).Class); return nil }
 	if err := c.step(now); err != nil {

@@ -6,6 +6,9 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/hashfall/hashfall/chain"
+	"github.com/hashfall/hashfall/store"
 )
 
 // /api/v1/pools/history on real mainnet blocks: each day's block count is
@@ -14,15 +17,7 @@ import (
 // tip's day, and each week (from Monday) sums its days.
 func TestPoolsHistoryFromRealBlocks(t *testing.T) {
 	s, st := liveServer(t, 0.05)
-	ctx := context.Background()
-	tip, err := st.Tip(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bs, err := st.Blocks(ctx, 0, tip.Height)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tip, bs := storedBlocks(t, st)
 	perDay := map[time.Time]int64{}
 	for _, b := range bs {
 		perDay[time.Unix(b.TimeS-b.TimeS%86400, 0).UTC()]++
@@ -88,15 +83,7 @@ func TestPoolsHistoryFromRealBlocks(t *testing.T) {
 // after a block stamped before the tip's day (real mainnet timestamps).
 func TestPoolCacheMatchesFreshSeries(t *testing.T) {
 	_, st := liveServer(t, 0.05)
-	ctx := context.Background()
-	tip, err := st.Tip(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bs, err := st.Blocks(ctx, 0, tip.Height)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, bs := storedBlocks(t, st)
 	defs := DefaultOptions().PoolDefinitions
 	var c poolCache
 	refills, steps := 0, 0
@@ -129,4 +116,19 @@ func equalJSON(t *testing.T, a, b any) bool {
 		t.Fatal(err1, err2)
 	}
 	return string(x) == string(y)
+}
+
+// storedBlocks is st's tip and every block up to it.
+func storedBlocks(t *testing.T, st *store.SQLite) (chain.Block, []chain.Block) {
+	t.Helper()
+	ctx := context.Background()
+	tip, err := st.Tip(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := st.Blocks(ctx, 0, tip.Height)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tip, bs
 }

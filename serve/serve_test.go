@@ -378,3 +378,30 @@ func TestPriceTickWhileNodeDownStaysStale(t *testing.T) {
 		t.Errorf("node failure not counted")
 	}
 }
+
+// runUntilCleanup runs Run with o on a free loopback port until the test
+// ends, and returns its base URL once it listens.
+func runUntilCleanup(t *testing.T, o RunOptions) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	o.Listen, o.Ready = "127.0.0.1:0", func(_ *Server, a string) { addr <- a }
+	go func() { done <- Run(ctx, o) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case err := <-done:
+		t.Fatalf("serve did not start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start in 30 s")
+	}
+	return base
+}

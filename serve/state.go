@@ -89,19 +89,12 @@ type Hashrate struct {
 
 // Signals is the signals command's summary and ribbon state.
 type Signals struct {
-	Day                         time.Time             `json:"day"`
-	HashpriceUSDPerPHDay        float64               `json:"hashprice_usd_per_ph_day"`
-	HashpriceBTCPerPHDay        float64               `json:"hashprice_btc_per_ph_day"`
-	PuellMultiple               *float64              `json:"puell_multiple"`
-	DifficultyRibbonCompression *float64              `json:"difficulty_ribbon_compression"`
-	FleetJPerTH                 float64               `json:"fleet_j_per_th"`
-	PowerUSDPerKWh              float64               `json:"power_usd_per_kwh"`
-	RevenueToCost               float64               `json:"revenue_to_cost"`
-	SMA30Hs                     float64               `json:"sma30_hs"`
-	SMA60Hs                     float64               `json:"sma60_hs"`
-	InCapitulation              bool                  `json:"in_capitulation"`
-	DaysInCapitulation          int                   `json:"days_in_capitulation"`
-	RibbonEvents                []metrics.RibbonEvent `json:"ribbon_events"`
+	economics.SignalSummary
+	SMA30Hs            float64               `json:"sma30_hs"`
+	SMA60Hs            float64               `json:"sma60_hs"`
+	InCapitulation     bool                  `json:"in_capitulation"`
+	DaysInCapitulation int                   `json:"days_in_capitulation"`
+	RibbonEvents       []metrics.RibbonEvent `json:"ribbon_events"`
 }
 
 // Pools is the pools command's result over a window of days.
@@ -210,21 +203,13 @@ func poolsLuckOf(defs *metrics.Pools, blocks []chain.Block, days, shareDays int)
 	if blocks[0].Height > 0 && blocks[0].TimeS > shareStart {
 		return nil, fmt.Errorf("the blocks held in memory (from height %d) do not reach %d days back", blocks[0].Height, days+shareDays)
 	}
-	var window, earlier []chain.Block
-	for _, b := range blocks {
-		switch {
-		case b.TimeS > start:
-			window = append(window, b)
-		case b.TimeS > shareStart:
-			earlier = append(earlier, b)
-		}
-	}
+	// The window is open at the top: a block stamped after the tip still
+	// counts. The CLI's window stops at the tip's stamp.
+	window, earlier := metrics.StampedIn(blocks, start, math.MaxInt64), metrics.StampedIn(blocks, shareStart, start)
 	if len(window) == 0 || len(earlier) == 0 {
 		return nil, fmt.Errorf("no blocks in the window or in the %d days before it", shareDays)
 	}
-	from := fmt.Sprintf("blocks %d..%d (%s to %s, before the window)", earlier[0].Height, earlier[len(earlier)-1].Height,
-		time.Unix(shareStart, 0).UTC().Format(time.DateOnly), time.Unix(start, 0).UTC().Format(time.DateOnly))
-	rows, err := defs.Luck(window, defs.SharesFrom(earlier), from)
+	rows, err := defs.LuckAfter(window, earlier, shareStart, start)
 	if err != nil {
 		return nil, err
 	}
@@ -487,26 +472,15 @@ func LiveState(p *chaincfg.Params, blocks []chain.Block, prices []chain.Price, q
 func signalsOf(s *State, prices []chain.Price) *Signals {
 	o := s.Options
 	ribbons := metrics.HashRibbonsOf(s.Days)
-	sig := &Signals{Day: s.Days[len(s.Days)-1].Day, FleetJPerTH: o.FleetJPerTH, PowerUSDPerKWh: o.PowerUSDPerKWh,
-		RevenueToCost: economics.RevenueToCost(s.Net, o.FleetJPerTH, o.PowerUSDPerKWh),
-		SMA30Hs:       ribbons.SMA30Hs, SMA60Hs: ribbons.SMA60Hs, InCapitulation: ribbons.InCapitulation,
+	sig := &Signals{SignalSummary: economics.SummarizeSignals(s.Net, s.Days, s.History, o.FleetJPerTH, o.PowerUSDPerKWh),
+		SMA30Hs: ribbons.SMA30Hs, SMA60Hs: ribbons.SMA60Hs, InCapitulation: ribbons.InCapitulation,
 		DaysInCapitulation: ribbons.DaysInCapitulation,
 		RibbonEvents:       append(ribbons.Events, economics.HashRibbonRecoveries(ribbons.Events, prices)...)}
 	if sig.RibbonEvents == nil {
 		sig.RibbonEvents = []metrics.RibbonEvent{}
 	}
-	if len(s.History) > 0 {
-		h := s.History[len(s.History)-1]
-		sig.Day, sig.HashpriceUSDPerPHDay, sig.HashpriceBTCPerPHDay = h.Day, h.HashpriceUSDPerPHDay, h.HashpriceBTCPerPHDay
-		if h.PuellMultiple > 0 {
-			p := h.PuellMultiple
-			sig.PuellMultiple = &p
-		}
-	} else {
+	if len(s.History) == 0 {
 		sig.HashpriceUSDPerPHDay, sig.HashpriceBTCPerPHDay = s.Hashprice.USDPerPHDay, s.Hashprice.BTCPerPHDay
-	}
-	if c := metrics.DifficultyRibbonCompression(s.Days); !math.IsNaN(c) {
-		sig.DifficultyRibbonCompression = &c
 	}
 	return sig
 }

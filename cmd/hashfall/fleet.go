@@ -212,14 +212,8 @@ and what the option to wait is worth.`,
 				return err
 			}
 			var priceNotes []string
-			if sf.prices != "" {
-				if err := sf.check(cmd); err != nil {
-					return err
-				}
-				if o.Prices, priceNotes, err = sf.market(); err != nil {
-					return err
-				}
-				o.MinOnIntervals, o.MinOffIntervals = sf.minOn, sf.minOff
+			if o.PriceSchedule, priceNotes, err = sf.optional(cmd); err != nil {
+				return err
 			}
 			if o.Salvage.USDPerTH, err = parseSalvage(salvage); err != nil {
 				return usageErrorf("--salvage-usd-per-th: %v", err)
@@ -291,14 +285,8 @@ and market-impact parameters are ILLUSTRATIVE, not market data.`,
 				return err
 			}
 			var priceNotes []string
-			if sf.prices != "" {
-				if err := sf.check(cmd); err != nil {
-					return err
-				}
-				if o.Prices, priceNotes, err = sf.market(); err != nil {
-					return err
-				}
-				o.MinOnIntervals, o.MinOffIntervals = sf.minOn, sf.minOff
+			if o.PriceSchedule, priceNotes, err = sf.optional(cmd); err != nil {
+				return err
 			}
 			if o.Start, err = time.Parse(time.DateOnly, start); err != nil {
 				return usageErrorf("--start %q: want YYYY-MM-DD", start)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/hashfall/hashfall/output"
+	"github.com/hashfall/hashfall/plan"
 	"github.com/hashfall/hashfall/power"
 )
 
@@ -179,6 +180,24 @@ func readFile[T any](path, flag string, parse func(io.Reader) (T, error)) (T, er
 		return zero, fmt.Errorf("%s %s: %w", flag, path, err)
 	}
 	return v, nil
+}
+
+// optional reads --prices when it is given, for the commands where it
+// replaces the flat tariff: the market with its notes and the minimum
+// on/off intervals, checked as fleet schedule checks them; without
+// --prices, the zero PriceSchedule (flat tariff).
+func (sf *scheduleFlags) optional(cmd *cobra.Command) (plan.PriceSchedule, []string, error) {
+	if sf.prices == "" {
+		return plan.PriceSchedule{}, nil, nil
+	}
+	if err := sf.check(cmd); err != nil {
+		return plan.PriceSchedule{}, nil, err
+	}
+	m, notes, err := sf.market()
+	if err != nil {
+		return plan.PriceSchedule{}, nil, err
+	}
+	return plan.PriceSchedule{Prices: m, MinOnIntervals: sf.minOn, MinOffIntervals: sf.minOff}, notes, nil
 }
 
 // market reads the price, 4CP and demand-response inputs.

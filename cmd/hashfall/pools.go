@@ -2,12 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"math"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/hashfall/hashfall/chain"
 	"github.com/hashfall/hashfall/metrics"
 	"github.com/hashfall/hashfall/output"
 )
@@ -25,15 +24,9 @@ func newPoolsCmd() *cobra.Command {
 			if days < 1 || days > 36500 {
 				return usageErrorf("--days must be in [1, 36500], got %d", days)
 			}
-			defs := metrics.DefaultPools()
-			if poolsPath != "" {
-				data, err := os.ReadFile(poolsPath)
-				if err != nil {
-					return err
-				}
-				if defs, err = metrics.ParsePools(data); err != nil {
-					return fmt.Errorf("%s: %w", poolsPath, err)
-				}
+			defs, err := loadPools(poolsPath)
+			if err != nil {
+				return err
 			}
 			st, err := openStore(dbPath)
 			if err != nil {
@@ -51,12 +44,7 @@ func newPoolsCmd() *cobra.Command {
 				return err
 			}
 			since := tip.TimeS - int64(days)*86400
-			var window []chain.Block
-			for _, b := range bs {
-				if b.TimeS > since {
-					window = append(window, b)
-				}
-			}
+			window := metrics.StampedIn(bs, since, math.MaxInt64)
 			shares, nakamoto := defs.Shares(window)
 			notes := []string{
 				fmt.Sprintf("%d blocks from %s to the tip at %d", len(window), time.Unix(since, 0).UTC().Format(time.DateOnly), tip.Height),

@@ -40,13 +40,7 @@ func blocksByDays(ctx context.Context, st store.Reader, tip chain.Block, toDaysA
 	if err != nil {
 		return nil, 0, 0, err
 	}
-	var out []chain.Block
-	for _, b := range bs {
-		if b.TimeS > start && b.TimeS <= end {
-			out = append(out, b)
-		}
-	}
-	return out, start, end, nil
+	return metrics.StampedIn(bs, start, end), start, end, nil
 }
 
 func newPoolsLuckCmd() *cobra.Command {
@@ -97,20 +91,19 @@ side observed (tail).`,
 			if len(window) == 0 {
 				return fmt.Errorf("no blocks in the last %d days of the store", days)
 			}
-			shares, shareFrom := input, "input"
-			if len(input) == 0 {
-				earlier, sFrom, sTo, err := blocksByDays(ctx, st, tip, days, shareDays)
-				if err != nil {
-					return err
+			var rows []metrics.PoolLuck
+			if len(input) > 0 {
+				rows, err = defs.Luck(window, input, "input")
+			} else {
+				earlier, sFrom, sTo, readErr := blocksByDays(ctx, st, tip, days, shareDays)
+				if readErr != nil {
+					return readErr
 				}
 				if len(earlier) == 0 {
 					return fmt.Errorf("no blocks in the %d days before the window to estimate shares from; give --share POOL=PCT", shareDays)
 				}
-				shares = defs.SharesFrom(earlier)
-				shareFrom = fmt.Sprintf("blocks %d..%d (%s to %s, before the window)", earlier[0].Height, earlier[len(earlier)-1].Height,
-					time.Unix(sFrom, 0).UTC().Format(time.DateOnly), time.Unix(sTo, 0).UTC().Format(time.DateOnly))
+				rows, err = defs.LuckAfter(window, earlier, sFrom, sTo)
 			}
-			rows, err := defs.Luck(window, shares, shareFrom)
 			if err != nil {
 				return usageErrorf("%v", err)
 			}

@@ -18,7 +18,8 @@ import (
 func init() { register(newServeCmd) }
 
 func newServeCmd() *cobra.Command {
-	var rpcURL, rpcUser, rpcPass, rpcCookie, rpcCert, blkPath, network, dbPath string
+	var rpc rpcFlags
+	var blkPath, network, dbPath string
 	var fleetPath, listen, configPath, logFormat, logLevel string
 	var poll time.Duration
 	cmd := &cobra.Command{
@@ -35,10 +36,10 @@ Routes are listed in serve/doc.go.`,
 			if err != nil {
 				return err
 			}
-			if rpcURL != "" && blkPath != "" {
+			if rpc.url != "" && blkPath != "" {
 				return usageErrorf("--rpc and --blk conflict: give one")
 			}
-			if (rpcURL != "" || blkPath != "") && dbPath == "" {
+			if (rpc.url != "" || blkPath != "") && dbPath == "" {
 				return usageErrorf("--db is required with --rpc or --blk")
 			}
 			if poll <= 0 {
@@ -58,20 +59,16 @@ Routes are listed in serve/doc.go.`,
 				}
 			}
 			o := serve.RunOptions{Listen: listen, DBPath: dbPath, FleetPath: fleetPath, Config: cfg, Poll: poll, Log: log, Web: webHandler()}
-			if rpcURL != "" {
+			if rpc.url != "" {
 				o.Dial = func(ctx context.Context) (chain.Source, error) {
-					return openSource(ctx, rpcURL, rpcUser, rpcPass, rpcCookie, rpcCert, "", network, 8)
+					return openSource(ctx, rpc, "", network, 8)
 				}
 			}
 			return serve.Run(ctx, o)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&rpcURL, "rpc", "", "node JSON-RPC URL to follow, e.g. http://127.0.0.1:8332")
-	f.StringVar(&rpcUser, "rpc-user", "", "RPC user name")
-	f.StringVar(&rpcPass, "rpc-pass", "", "RPC password")
-	f.StringVar(&rpcCookie, "rpc-cookie", "", "Bitcoin Core .cookie file (instead of user and password)")
-	f.StringVar(&rpcCert, "rpc-cert", "", "PEM certificate of a TLS node (btcd's rpc.cert)")
+	rpc.add(f, "node JSON-RPC URL to follow, e.g. http://127.0.0.1:8332")
 	f.StringVar(&blkPath, "blk", "", "blk*.dat file or blocks directory, read once into --db at start")
 	f.StringVar(&network, "network", "mainnet", "network of --blk files")
 	f.StringVar(&dbPath, "db", "", "store file (SQLite); without it, serve the SNAPSHOT")
@@ -101,7 +98,7 @@ func newLogger(cmd *cobra.Command, format, level string) (*slog.Logger, error) {
 
 // syncBlkOnce reads blk files into the store before serving it.
 func syncBlkOnce(ctx context.Context, blkPath, network, dbPath string) error {
-	src, err := openSource(ctx, "", "", "", "", "", blkPath, network, 8)
+	src, err := openSource(ctx, rpcFlags{}, blkPath, network, 8)
 	if err != nil {
 		return err
 	}

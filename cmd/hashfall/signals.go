@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,17 +22,6 @@ type ribbonState struct {
 	SMA60Hs            float64 `json:"sma60_hs"`
 	InCapitulation     bool    `json:"in_capitulation"`
 	DaysInCapitulation int     `json:"days_in_capitulation"`
-}
-
-type signalSummary struct {
-	Day                         time.Time `json:"day"`
-	HashpriceUSDPerPHDay        float64   `json:"hashprice_usd_per_ph_day"`
-	HashpriceBTCPerPHDay        float64   `json:"hashprice_btc_per_ph_day"`
-	PuellMultiple               *float64  `json:"puell_multiple"`
-	DifficultyRibbonCompression *float64  `json:"difficulty_ribbon_compression"`
-	FleetJPerTH                 float64   `json:"fleet_j_per_th"`
-	PowerUSDPerKWh              float64   `json:"power_usd_per_kwh"`
-	RevenueToCost               float64   `json:"revenue_to_cost"`
 }
 
 func newSignalsCmd() *cobra.Command {
@@ -81,20 +69,10 @@ func newSignalsCmd() *cobra.Command {
 			hist := economics.HashpriceHistory(p, bs, days, prices)
 			ribbons := metrics.HashRibbonsOf(days)
 			events := append(ribbons.Events, economics.HashRibbonRecoveries(ribbons.Events, prices)...)
-			s := signalSummary{Day: last, FleetJPerTH: fleetJPerTH, PowerUSDPerKWh: powerCost,
-				RevenueToCost: economics.RevenueToCost(n, fleetJPerTH, powerCost)}
+			s := economics.SummarizeSignals(n, days, hist, fleetJPerTH, powerCost)
 			notes := []string{"revenue_to_cost uses the tip's difficulty, the 144-block fee mean and the latest imported price"}
-			if len(hist) > 0 {
-				h := hist[len(hist)-1]
-				s.Day, s.HashpriceUSDPerPHDay, s.HashpriceBTCPerPHDay = h.Day, h.HashpriceUSDPerPHDay, h.HashpriceBTCPerPHDay
-				if h.PuellMultiple > 0 {
-					s.PuellMultiple = &h.PuellMultiple
-				}
-			} else {
+			if len(hist) == 0 {
 				notes = append(notes, "no imported price matches the stored days: hashprice and Puell are missing")
-			}
-			if c := metrics.DifficultyRibbonCompression(days); !math.IsNaN(c) {
-				s.DifficultyRibbonCompression = &c
 			}
 			if len(days) < 61 {
 				notes = append(notes, "hash ribbons need 60 days of blocks")

@@ -50,6 +50,14 @@ type sweepPlan struct {
 	ExpectedBlocks int64  `json:"expected_blocks"`
 }
 
+// checkSweepTasks bounds --tasks, as plan and local take it.
+func checkSweepTasks(tasks int) error {
+	if tasks < 1 || tasks > sweep.MaxTasks {
+		return usageErrorf("--tasks must be between 1 and %d, got %d", sweep.MaxTasks, tasks)
+	}
+	return nil
+}
+
 func newSweepPlanCmd() *cobra.Command {
 	var tasks int
 	cmd := &cobra.Command{
@@ -61,8 +69,8 @@ func newSweepPlanCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if tasks < 1 || tasks > sweep.MaxTasks {
-				return usageErrorf("--tasks must be between 1 and %d, got %d", sweep.MaxTasks, tasks)
+			if err := checkSweepTasks(tasks); err != nil {
+				return err
 			}
 			plans, err := s.Plan(tasks)
 			if err != nil {
@@ -248,8 +256,8 @@ func newSweepLocalCmd() *cobra.Command {
 			if tasks == 0 {
 				tasks = workers
 			}
-			if tasks < 1 || tasks > sweep.MaxTasks {
-				return usageErrorf("--tasks must be between 1 and %d, got %d", sweep.MaxTasks, tasks)
+			if err := checkSweepTasks(tasks); err != nil {
+				return err
 			}
 			r, err := runLocal(cmd, s, tasks, workers, out)
 			if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/hashfall/hashfall/chain"
 	"github.com/hashfall/hashfall/store"
@@ -28,7 +29,8 @@ type syncResult struct {
 }
 
 func newSyncCmd() *cobra.Command {
-	var rpcURL, rpcUser, rpcPass, rpcCookie, rpcCert, blkPath, dbPath, network string
+	var rpc rpcFlags
+	var blkPath, dbPath, network string
 	var follow bool
 	var poll time.Duration
 	var batch, inflight int
@@ -45,10 +47,10 @@ stderr.`,
 			if dbPath == "" {
 				return usageErrorf("--db is required")
 			}
-			if (rpcURL == "") == (blkPath == "") {
+			if (rpc.url == "") == (blkPath == "") {
 				return usageErrorf("give one of --rpc or --blk")
 			}
-			if rpcCookie != "" && (rpcUser != "" || rpcPass != "") {
+			if rpc.cookie != "" && (rpc.user != "" || rpc.pass != "") {
 				return usageErrorf("--rpc-cookie and --rpc-user/--rpc-pass conflict: give one")
 			}
 			if follow && blkPath != "" {
@@ -59,7 +61,7 @@ stderr.`,
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			src, err := openSource(ctx, rpcURL, rpcUser, rpcPass, rpcCookie, rpcCert, blkPath, network, inflight)
+			src, err := openSource(ctx, rpc, blkPath, network, inflight)
 			if err != nil {
 				return err
 			}
@@ -118,11 +120,7 @@ stderr.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&rpcURL, "rpc", "", "node JSON-RPC URL, e.g. http://127.0.0.1:8332 (https:// for btcd with --rpc-cert)")
-	f.StringVar(&rpcUser, "rpc-user", "", "RPC user name")
-	f.StringVar(&rpcPass, "rpc-pass", "", "RPC password")
-	f.StringVar(&rpcCookie, "rpc-cookie", "", "Bitcoin Core .cookie file (instead of user and password)")
-	f.StringVar(&rpcCert, "rpc-cert", "", "PEM certificate of a TLS node (btcd's rpc.cert)")
+	rpc.add(f, "node JSON-RPC URL, e.g. http://127.0.0.1:8332 (https:// for btcd with --rpc-cert)")
 	f.StringVar(&blkPath, "blk", "", "a blk*.dat file or a node's blocks directory")
 	f.StringVar(&network, "network", "mainnet", "network of --blk files: mainnet, testnet3, testnet4, regtest, simnet, signet")
 	f.StringVar(&dbPath, "db", "", "store file (SQLite), created if absent")
@@ -133,7 +131,23 @@ stderr.`,
 	return cmd
 }
 
-func openSource(ctx context.Context, rpcURL, user, pass, cookie, certPath, blkPath, network string, inflight int) (chain.Source, error) {
+// rpcFlags are a node's JSON-RPC URL and credentials, as sync and serve
+// take them.
+type rpcFlags struct{ url, user, pass, cookie, cert string }
+
+// add declares --rpc (described by urlHelp), --rpc-user, --rpc-pass,
+// --rpc-cookie and --rpc-cert on f.
+func (r *rpcFlags) add(f *pflag.FlagSet, urlHelp string) {
+	f.StringVar(&r.url, "rpc", "", urlHelp)
+	f.StringVar(&r.user, "rpc-user", "", "RPC user name")
+	f.StringVar(&r.pass, "rpc-pass", "", "RPC password")
+	f.StringVar(&r.cookie, "rpc-cookie", "", "Bitcoin Core .cookie file (instead of user and password)")
+	f.StringVar(&r.cert, "rpc-cert", "", "PEM certificate of a TLS node (btcd's rpc.cert)")
+}
+
+// openSource opens blkPath's blk files when it is set, else dials the
+// node rpc names with inflight requests at once.
+func openSource(ctx context.Context, rpc rpcFlags, blkPath, network string, inflight int) (chain.Source, error) {
 	if blkPath != "" {
 		p, ok := networksByName[network]
 		if !ok {
@@ -144,18 +158,18 @@ func openSource(ctx context.Context, rpcURL, user, pass, cookie, certPath, blkPa
 	if inflight < 1 || inflight > 256 {
 		return nil, usageErrorf("--inflight must be in [1, 256], got %d", inflight)
 	}
-	if cookie != "" {
+	if rpc.cookie != "" {
 		// Read it here so that a wrong path is reported as the flag, not
 		// as an unreachable node.
-		f, err := os.Open(cookie)
+		f, err := os.Open(rpc.cookie)
 		if err != nil {
 			return nil, fmt.Errorf("--rpc-cookie: %w", err)
 		}
 		f.Close()
 	}
-	cfg := chain.RPCConfig{URL: rpcURL, User: user, Pass: pass, CookieFile: cookie, InFlight: inflight}
-	if certPath != "" {
-		pem, err := os.ReadFile(certPath)
+	cfg := chain.RPCConfig{URL: rpc.url, User: rpc.user, Pass: rpc.pass, CookieFile: rpc.cookie, InFlight: inflight}
+	if rpc.cert != "" {
+		pem, err := os.ReadFile(rpc.cert)
 		if err != nil {
 			return nil, fmt.Errorf("--rpc-cert: %w", err)
 		}
