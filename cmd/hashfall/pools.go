@@ -24,20 +24,12 @@ func newPoolsCmd() *cobra.Command {
 			if days < 1 || days > 36500 {
 				return usageErrorf("--days must be in [1, 36500], got %d", days)
 			}
-			defs, err := loadPools(poolsPath)
-			if err != nil {
-				return err
-			}
-			st, err := openStore(dbPath)
+			ctx := cmd.Context()
+			defs, st, tip, err := poolsAtTip(ctx, dbPath, poolsPath)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			ctx := cmd.Context()
-			tip, _, err := storeTip(ctx, st, dbPath)
-			if err != nil {
-				return err
-			}
 			// Blocks come about 144 a day; read twice that and cut by time.
 			bs, err := st.Blocks(ctx, max(0, tip.Height-int64(days)*288), tip.Height)
 			if err != nil {

@@ -30,6 +30,26 @@ func loadPools(path string) (*metrics.Pools, error) {
 	return p, nil
 }
 
+// poolsAtTip loads the pool definitions (the embedded list for an empty
+// path) and opens the store read-only at its tip: the set-up that pools,
+// pools luck and pools series share. The caller closes the store.
+func poolsAtTip(ctx context.Context, dbPath, poolsPath string) (*metrics.Pools, store.Reader, chain.Block, error) {
+	defs, err := loadPools(poolsPath)
+	if err != nil {
+		return nil, nil, chain.Block{}, err
+	}
+	st, err := openStore(dbPath)
+	if err != nil {
+		return nil, nil, chain.Block{}, err
+	}
+	tip, _, err := storeTip(ctx, st, dbPath)
+	if err != nil {
+		st.Close()
+		return nil, nil, chain.Block{}, err
+	}
+	return defs, st, tip, nil
+}
+
 // blocksByDays returns the stored blocks with timestamps in
 // (tip − toDaysAgo·86400 − days·86400, tip − toDaysAgo·86400], reading
 // about twice the expected 144 blocks a day.
@@ -70,20 +90,12 @@ side observed (tail).`,
 				}
 				input[strings.TrimSpace(name)] = v / 100
 			}
-			defs, err := loadPools(poolsPath)
-			if err != nil {
-				return err
-			}
-			st, err := openStore(dbPath)
+			ctx := cmd.Context()
+			defs, st, tip, err := poolsAtTip(ctx, dbPath, poolsPath)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			ctx := cmd.Context()
-			tip, _, err := storeTip(ctx, st, dbPath)
-			if err != nil {
-				return err
-			}
 			window, from, _, err := blocksByDays(ctx, st, tip, 0, days)
 			if err != nil {
 				return err
@@ -138,20 +150,12 @@ func newPoolsSeriesCmd() *cobra.Command {
 			if length == 0 {
 				return usageErrorf("--bucket: %q, want day or week", bucket)
 			}
-			defs, err := loadPools(poolsPath)
-			if err != nil {
-				return err
-			}
-			st, err := openStore(dbPath)
+			ctx := cmd.Context()
+			defs, st, tip, err := poolsAtTip(ctx, dbPath, poolsPath)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			ctx := cmd.Context()
-			tip, _, err := storeTip(ctx, st, dbPath)
-			if err != nil {
-				return err
-			}
 			bs, _, _, err := blocksByDays(ctx, st, tip, 0, days)
 			if err != nil {
 				return err
