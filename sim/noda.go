@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/btcsuite/btcd/chaincfg/v2"
+	"gonum.org/v1/gonum/mathext/prng"
 
 	"github.com/hashfall/hashfall/consensus"
 )
@@ -173,17 +173,17 @@ type NodaInputs struct {
 // nodaRun is one run's state. The hot loop reads the Exp(1) draws from a
 // slice and the prices from a grid, so a replay and a run on hashfall's own
 // random numbers execute the same code. On its own numbers, path i draws
-// its price walk from PCG(seed, 2i) and its block draws from
-// PCG(seed, 2i+1), as the peer seeds generate_prices and generate_exprvs
-// separately; both are drawn in chunks as the run reaches them, so that
-// what the loop reads was just written and is still in L1.
+// its price walk from stream 2i of the seed and its block draws from
+// stream 2i+1 (nodaStream), as the peer seeds generate_prices and
+// generate_exprvs separately; both are drawn in chunks as the run reaches
+// them, so that what the loop reads was just written and is still in L1.
 type nodaRun struct {
 	m        *NodaModel
 	grid     []float64 // P_k; grid[:filled] is drawn
 	filled   int
-	exps     []float64 // replay: every draw; own streams: the current chunk
-	srcPrice *rand.PCG // nil when replaying
-	srcExp   *rand.PCG
+	exps     []float64                // replay: every draw; own streams: the current chunk
+	srcPrice *prng.Xoshiro256plusplus // nil when replaying
+	srcExp   *prng.Xoshiro256plusplus
 	trace    []NodaBlock
 	record   bool
 	err      error
@@ -191,36 +191,38 @@ type nodaRun struct {
 
 // nodaChunk is how many Exp(1) draws or grid points a run on its own
 // streams draws at a time: small enough to stay in L1, large enough that
-// the refill's loop overhead vanishes.
+// the refill's loop overhead vanishes. It is even, so that the normals,
+// which come in pairs, never straddle two chunks.
 const nodaChunk = 512
+
+// nodaWalk returns the price walk's step factor P_{k+1}/P_k = growth +
+// vol·Z_k: growth = 1 + mu·b_target, vol = sigma·√b_target.
+func nodaWalk(m *NodaModel) (growth, vol float64) {
+	return 1 + float64(m.Mu*m.BTarget), m.Sigma * math.Sqrt(m.BTarget)
+}
 
 // extendGrid draws the next chunk of the price walk (at most up to
 // P_length): P_{k+1} = P_k·(1 + mu·b_target + sigma·√b_target·Z_k), the
 // peer's P_k + mu·P_k·b_target + sigma·√b_target·Z_k·P_k factored (the same
-// in exact arithmetic; replays use the peer's own grid). It is called only
+// in exact arithmetic; replays use the peer's own grid). Z_k, Z_{k+1} are
+// one Box–Muller pair for odd k; the second normal of the last pair of an
+// even-length walk is dropped, as nodaFillGrid drops it. It is called only
 // when the loop needs a point beyond grid[:filled], which a replay's full
 // grid never does.
 func (r *nodaRun) extendGrid() {
-	m := r.m
-	drift, vol := m.Mu*m.BTarget, m.Sigma*math.Sqrt(m.BTarget)
-	end := min(r.filled+nodaChunk, m.Length+1)
+	growth, vol := nodaWalk(r.m)
+	end := min(r.filled+nodaChunk, r.m.Length+1)
 	grid := r.grid[:end]
-	for k := r.filled; k < end; k++ {
-		// normPCG with its first branch written out (see fillExp).
-		u := r.srcPrice.Uint64()
-		j := int32(u)
-		i := (u >> 32) & 0x7f
-		aj := uint32(j)
-		if j < 0 {
-			aj = uint32(-j)
-		}
-		z := float64(j) * zigNormW[i]
-		if aj >= zigNormK[i] {
-			z = normFrom(r.srcPrice, u)
-		}
+	for k := r.filled; k < end; k += 2 {
+		w1 := r.srcPrice.Uint64()
+		w2 := r.srcPrice.Uint64()
+		z0, z1 := nodaNormals(w1, w2)
 		// The factor does not wait for P_k, so the walk's dependency chain
 		// is one multiply a step.
-		grid[k] = grid[k-1] * (1 + drift + vol*z)
+		grid[k] = grid[k-1] * (growth + float64(vol*z0))
+		if k+1 < end {
+			grid[k+1] = grid[k] * (growth + float64(vol*z1))
+		}
 	}
 	r.filled = end
 }
@@ -234,9 +236,10 @@ func (r *nodaRun) chunk(from, limit int) []float64 {
 		}
 		return r.exps[from:min(limit, len(r.exps))]
 	}
-	n := min(nodaChunk, limit-from)
-	buf := r.exps[:n]
-	fillExp(r.srcExp, buf)
+	buf := r.exps[:min(nodaChunk, limit-from)]
+	for k := range buf {
+		buf[k] = nodaExp(r.srcExp.Uint64())
+	}
 	return buf
 }
 
@@ -253,7 +256,7 @@ func nodaSigmoid(x float64) float64 {
 
 // nodaHash is the hash supply H = hash_ubd·σ(hash_slope·(S·W·M − hash_center)), EH/s.
 func (m *NodaModel) nodaHash(s, w float64) float64 {
-	return m.HashUbd * nodaSigmoid(m.HashSlope*(s*w*m.BlockReward-m.HashCenter))
+	return m.HashUbd * nodaSigmoid(m.HashSlope*(float64(s*w*m.BlockReward)-m.HashCenter))
 }
 
 // winningRateFromBits is W = 10^18/(D·2^32) blocks per EH for the compact
@@ -279,7 +282,7 @@ func (r *nodaRun) simulate() NodaPathStats {
 	// window reaches back into the flat history.
 	tbtc := m.TBTC
 	nextRetarget := t0 + (tbtc-(m.InitHeight+t0)%tbtc)%tbtc
-	acc := m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1))
+	acc := float64(m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1)))
 	// btc-core: compact bits and whole-second timestamps (the end of block
 	// s is at minute Σ_{≤s} B; history blocks end 10 min apart before 0).
 	core := m.Rule == NodaRuleBTCCore
@@ -328,7 +331,7 @@ run:
 			// B = e/(H·W·60) with H = hash_ubd/(1 + e^y), so
 			// B = e·(1 + e^y)/(hash_ubd·W·60): one exponential, no
 			// division, unless the peer's clip applies.
-			y := c - aw*s
+			y := c - float64(aw*s)
 			var b float64
 			if y > -sigmoidRange && y < sigmoidRange {
 				b = nodaBlockTime(y, e*invUW)
@@ -338,7 +341,7 @@ run:
 			elapsed += b
 			if i > 0 {
 				sum += b
-				sumSq += b * b
+				sumSq += float64(b * b)
 				maxB = max(maxB, b)
 				lastS, lastW = s, w
 				if r.record {
@@ -355,7 +358,7 @@ run:
 				r.extendGrid()
 			}
 			pl := r.grid[left]
-			s = pl + (r.grid[left+1]-pl)*(g-float64(left))
+			s = pl + float64((r.grid[left+1]-pl)*(g-float64(left)))
 			if bch {
 				slot := t % m.TBCH
 				ringB[slot] = b
@@ -405,21 +408,13 @@ func (m *NodaModel) newRun(in *NodaInputs, seed uint64, idx int) *nodaRun {
 		r.filled = len(in.PriceGrid)
 		return r
 	}
-	r.srcPrice = rand.NewPCG(seed, 2*uint64(idx))
-	r.srcExp = rand.NewPCG(seed, 2*uint64(idx)+1)
+	r.srcPrice = nodaStream(seed, 2*uint64(idx))
+	r.srcExp = nodaStream(seed, 2*uint64(idx)+1)
 	r.grid = make([]float64, m.Length+1)
 	r.exps = make([]float64, nodaChunk)
 	r.grid[0] = m.InitPrice - m.PriceShock
 	r.filled = 1
 	return r
-}
-
-// reset prepares r, whose buffers are reused, for path idx of the same model.
-func (r *nodaRun) reset(seed uint64, idx int) {
-	r.srcPrice.Seed(seed, 2*uint64(idx))
-	r.srcExp.Seed(seed, 2*uint64(idx)+1)
-	r.grid[0] = r.m.InitPrice - r.m.PriceShock
-	r.filled = 1
 }
 
 // ReplayNoda runs the model once on the given price grid and Exp(1) draws
@@ -439,7 +434,8 @@ func ReplayNoda(m *NodaModel, in NodaInputs) ([]NodaBlock, NodaPathStats, error)
 }
 
 // NodaPath runs path idx of a Noda scenario on its own random streams
-// PCG(seed, 2·idx) (prices) and PCG(seed, 2·idx+1) (block draws).
+// nodaStream(seed, 2·idx) (prices) and nodaStream(seed, 2·idx+1) (block
+// draws).
 func NodaPath(m *NodaModel, seed uint64, idx int) NodaPathStats {
 	return m.newRun(nil, seed, idx).simulate()
 }
@@ -450,19 +446,19 @@ func runNoda(ctx context.Context, s *Scenario, o Options, from, to int, progress
 		return nil, 0, fmt.Errorf("scenario %s: the %s engine cannot run the Noda model exactly: the hash rate is reset at every block from the price interpolated at that block's time, so there are no constant-rate pieces to draw Poisson counts over; use --engine block", s.Name, o.Engine)
 	}
 	paths := make([]NodaPathStats, to-from)
-	batches := (to - from + nodaLanes - 1) / nodaLanes
+	batches := (to - from + nodaBatch - 1) / nodaBatch
 	var batchProgress func(int)
 	if progress != nil {
-		batchProgress = func(done int) { progress(min(done*nodaLanes, to-from)) }
+		batchProgress = func(done int) { progress(min(done*nodaBatch, to-from)) }
 	}
-	scratch := sync.Pool{New: func() any { return newNodaLaneRuns(&s.Noda) }}
+	scratch := sync.Pool{New: func() any { return newNodaBatchBuf(&s.Noda) }}
 	began := time.Now()
 	err := forPaths(ctx, 0, batches, o.Threads, batchProgress, func(b int) {
-		lo := from + b*nodaLanes
-		hi := min(lo+nodaLanes, to)
-		runs := scratch.Get().(*[nodaLanes]*nodaRun)
-		nodaPaths(&s.Noda, o.Seed, lo, hi, paths[lo-from:hi-from], runs)
-		scratch.Put(runs)
+		lo := from + b*nodaBatch
+		hi := min(lo+nodaBatch, to)
+		bb := scratch.Get().(*nodaBatchBuf)
+		nodaPaths(&s.Noda, o.Seed, lo, hi, paths[lo-from:hi-from], bb)
+		scratch.Put(bb)
 	})
 	return paths, time.Since(began), err
 }

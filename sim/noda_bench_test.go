@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -31,11 +30,11 @@ func threadCPU() time.Duration {
 // simulated, the wall time and the thread's CPU time.
 func hashfallNoda(m *NodaModel, seed uint64, paths int) (int64, time.Duration, time.Duration) {
 	out := make([]NodaPathStats, paths)
-	runs := newNodaLaneRuns(m)
+	bb := newNodaBatchBuf(m)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	began, cpu := time.Now(), threadCPU()
-	nodaPaths(m, seed, 0, paths, out, runs)
+	nodaPaths(m, seed, 0, paths, out, bb)
 	elapsed, cpu := time.Since(began), threadCPU()-cpu
 	var blocks int64
 	for _, st := range out {
@@ -44,26 +43,22 @@ func hashfallNoda(m *NodaModel, seed uint64, paths int) (int64, time.Duration, t
 	return blocks, elapsed, cpu
 }
 
-// nodaFloor is the model's floor: per block one Exp(1) variate and one
-// sigmoid, with the primitives the model uses (the ziggurat's fast path
-// written out, expFast), summed so that nothing is optimised away; it
-// returns the wall and CPU time for n blocks.
-func nodaFloor(src *rand.PCG, n int) (float64, time.Duration, time.Duration) {
+// timeNodaFloor runs nodaFloor for at least blocks blocks (whole rows of
+// nodaBatch draws) on a locked thread and returns the blocks, their sum,
+// and the wall and CPU time.
+func timeNodaFloor(m *NodaModel, seed uint64, blocks int64) (int64, float64, time.Duration, time.Duration) {
+	var st [nodaBatchGroups]nodaStreams4
+	for l := range nodaBatch {
+		st[l/nodaGroupLanes].load(l%nodaGroupLanes, nodaStream(seed, uint64(l)))
+	}
+	exps := make([]float64, nodaExpChunk*nodaBatch)
+	k := newNodaChainConsts(m)
+	rows := int((blocks + nodaBatch - 1) / nodaBatch)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	began, cpu := time.Now(), threadCPU()
-	sum := 0.0
-	for i := 0; i < n; i++ {
-		u := src.Uint64()
-		var e float64
-		if j, zi := uint32(u), uint8(u>>32); j < zigK[zi] {
-			e = float64(j) * zigW[zi]
-		} else {
-			e = expFrom(src, u)
-		}
-		sum += e * (1 + expFast(1-e))
-	}
-	return sum, time.Since(began), threadCPU() - cpu
+	sum := nodaFloor(&st, exps, k, rows)
+	return int64(rows) * nodaBatch, sum, time.Since(began), threadCPU() - cpu
 }
 
 // BenchmarkNodaSideBySide times, in the same iteration, the peer simulator
@@ -80,7 +75,6 @@ func BenchmarkNodaSideBySide(b *testing.B) {
 	m := nodaScenario(b, "noda-btc").Noda
 	var peerBlocks, hfBlocks, floorBlocks int64
 	var peerS, peerCPU, hfS, hfCPU, floorS, floorCPU float64
-	src := rand.NewPCG(1, 2)
 	sink := 0.0
 	seed := uint64(0)
 	for b.Loop() {
@@ -106,9 +100,9 @@ func BenchmarkNodaSideBySide(b *testing.B) {
 		hfBlocks += blocks
 		hfS += d.Seconds()
 		hfCPU += cpu.Seconds()
-		v, fd, fc := nodaFloor(src, int(blocks))
+		fb, v, fd, fc := timeNodaFloor(&m, seed, blocks)
 		sink += v
-		floorBlocks += blocks
+		floorBlocks += fb
 		floorS += fd.Seconds()
 		floorCPU += fc.Seconds()
 	}
@@ -133,7 +127,7 @@ func BenchmarkNodaBTC(b *testing.B) {
 	seed := uint64(0)
 	for b.Loop() {
 		seed++
-		n, _, _ := hashfallNoda(&m, seed, 16)
+		n, _, _ := hashfallNoda(&m, seed, 10*nodaBatch)
 		blocks += n
 	}
 	b.ReportMetric(float64(blocks)/b.Elapsed().Seconds(), "blocks/s")
@@ -141,13 +135,15 @@ func BenchmarkNodaBTC(b *testing.B) {
 
 // BenchmarkNodaFloor is the floor loop alone, per block.
 func BenchmarkNodaFloor(b *testing.B) {
-	src := rand.NewPCG(1, 2)
+	m := nodaScenario(b, "noda-btc").Noda
 	sink := 0.0
+	var blocks int64
 	for b.Loop() {
-		v, _, _ := nodaFloor(src, 12096)
+		n, v, _, _ := timeNodaFloor(&m, 1, 160*1024)
+		blocks += n
 		sink += v
 	}
-	b.ReportMetric(float64(b.N*12096)/b.Elapsed().Seconds(), "blocks/s")
+	b.ReportMetric(float64(blocks)/b.Elapsed().Seconds(), "blocks/s")
 	if sink == 0 {
 		b.Log(sink)
 	}

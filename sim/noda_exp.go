@@ -48,16 +48,18 @@ var expTable = func() (t [64]float64) {
 // H = hash_ubd/(1 + e^{y}), y = −hash_slope·(S·W·M − hash_center), written
 // as B = eI·(1 + e^y), eI = e/(hash_ubd·W·60), with expFast's steps
 // arranged so that the chain from y to B is short: everything that does
-// not depend on q (the table, the scale, eI·t) is computed beside it.
-// nodaBTCLanes repeats these lines verbatim; TestNodaLanesMatchSingle
-// checks that both give the same bits.
+// not depend on q (the table, the scale, eI·t) is computed beside it. Each
+// product is converted to float64 so that no compiler fuses it with the
+// following addition (Go may emit FMA for GOAMD64=v3): the AVX2 kernel,
+// nodaChainAVX2, rounds every step and must return the same bits.
 func nodaBlockTime(y, eI float64) float64 {
-	t := y*expInvStep + expShifter
+	t := float64(y*expInvStep) + expShifter
 	n := int64(math.Float64bits(t))
 	kf := t - expShifter
-	r := (y - kf*expStepHi) - kf*expStepLo
-	r2 := r * r
-	q := r + r2*((1.0/2+r*(1.0/6))+r2*(1.0/24+r*(1.0/120)))
-	eIts := eI * (expTable[n&63] * math.Float64frombits(uint64(1023+(n<<12>>12)>>6)<<52))
-	return eI + (eIts + eIts*q)
+	r := (y - float64(kf*expStepHi)) - float64(kf*expStepLo)
+	r2 := float64(r * r)
+	q := r + float64(r2*((1.0/2+float64(r*(1.0/6)))+float64(r2*(1.0/24+float64(r*(1.0/120))))))
+	eI = float64(eI) // the caller's e·invUW must not fuse with the sums below
+	eIts := float64(eI * (expTable[n&63] * math.Float64frombits(uint64(1023+(n<<12>>12)>>6)<<52)))
+	return eI + (eIts + float64(eIts*q))
 }

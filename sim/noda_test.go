@@ -220,7 +220,7 @@ func nodaSamples(m *NodaModel, runs int, seed uint64) [3][]float64 {
 // about 20 s at its ≈100k blocks/s.
 const nodaDistRuns, nodaDistLength = 1000, 1500
 
-// With each simulator's own random numbers (numpy's for the peer, PCG for
+// With each simulator's own random numbers (numpy's for the peer, xoshiro256++ for
 // hashfall), 1,000 runs must give the same distributions of the mean block
 // time, the final winning rate and the longest block interval by a
 // two-sample KS test; the same test must reject hashfall with the sigmoid's
@@ -322,8 +322,9 @@ func TestNodaPaperFindings(t *testing.T) {
 	}
 }
 
-// The lanes that interleave DAA-1 runs must return exactly what one run at
-// a time returns, for full and partial batches.
+// The batches that interleave DAA-1 runs must return exactly what one run
+// at a time returns, for full and partial batches, with the kernels this
+// CPU runs (AVX2 on most amd64) and with the Go ones.
 func TestNodaLanesMatchSingle(t *testing.T) {
 	shocked := nodaScenario(t, "noda-btc").Noda
 	shocked.PriceShock = nodaPaperShockUSD // long blocks and large retargets too
@@ -331,17 +332,27 @@ func TestNodaLanesMatchSingle(t *testing.T) {
 	// stop at length·ubd_param periods before the horizon.
 	capped := nodaScenario(t, "noda-btc").Noda
 	capped.PrevWinningRate, capped.UbdParam, capped.Length = 3e-4, 2, 1500
-	for _, m := range []NodaModel{shocked, capped} {
-		const paths = 11
-		out := make([]NodaPathStats, paths)
-		nodaPaths(&m, 3, 100, 100+paths, out, nil)
-		for i, got := range out {
-			if want := NodaPath(&m, 3, 100+i); got != want {
-				t.Fatalf("path %d: lanes %+v, one at a time %+v", 100+i, got, want)
-			}
+	// An odd length leaves the last Box–Muller pair half used.
+	odd := nodaScenario(t, "noda-btc").Noda
+	odd.Length = 3001
+	chain, fillExp, fillGrid := nodaChain, nodaFillExp, nodaFillGrid
+	defer func() { nodaChain, nodaFillExp, nodaFillGrid = chain, fillExp, fillGrid }()
+	for _, kernels := range []string{"native", "go"} {
+		if kernels == "go" {
+			nodaChain, nodaFillExp, nodaFillGrid = nodaChainGo, nodaFillExpGo, nodaFillGridGo
 		}
-		if m.UbdParam == 2 && out[0].Simulated != m.Length*m.UbdParam {
-			t.Fatalf("capped run simulated %d blocks, want %d", out[0].Simulated, m.Length*m.UbdParam)
+		for _, m := range []NodaModel{shocked, capped, odd} {
+			const paths = 2*nodaBatch + 3
+			out := make([]NodaPathStats, paths)
+			nodaPaths(&m, 3, 100, 100+paths, out, nil)
+			for i, got := range out {
+				if want := NodaPath(&m, 3, 100+i); got != want {
+					t.Fatalf("%s kernels, path %d: batch %+v, one at a time %+v", kernels, 100+i, got, want)
+				}
+			}
+			if m.UbdParam == 2 && out[0].Simulated != m.Length*m.UbdParam {
+				t.Fatalf("capped run simulated %d blocks, want %d", out[0].Simulated, m.Length*m.UbdParam)
+			}
 		}
 	}
 }
