@@ -1,6 +1,46 @@
 #include "textflag.h"
 #include "go_asm.h"
 
+// BLOCKTIME leaves nodaBlockTime(y, eI) = eI·(1 + e^y) in b, by expFast's
+// steps (Tang's table method); R11 holds &expTable[0], Y3–Y9 and Y12 are
+// scratch:
+//
+//	t = y·64/ln2 + shifter,  n = bits(t),  kf = t − shifter
+//	r = (y − kf·hi) − kf·lo,  q = r + r²·((1/2 + r/6) + r²·(1/24 + r/120))
+//	T = expTable[n&63]·2^k,  k = n>>6
+//	b = eI + (eI·T + eI·T·q)
+//
+// Only the low 12 bits of 1023 + k reach the exponent field of 2^k, and
+// they are the same for a logical shift of n as for Go's arithmetic one.
+#define BLOCKTIME(y, eI, b) \
+	VMULPD nodaChainConsts_expInvStep(DX), y, Y3; \
+	VADDPD nodaChainConsts_expShifter(DX), Y3, Y3; \
+	VSUBPD nodaChainConsts_expShifter(DX), Y3, Y4; \
+	VMULPD nodaChainConsts_expStepHi(DX), Y4, Y5; \
+	VSUBPD Y5, y, Y5; \
+	VMULPD nodaChainConsts_expStepLo(DX), Y4, Y6; \
+	VSUBPD Y6, Y5, Y5; \
+	VMULPD Y5, Y5, Y6; \
+	VMULPD nodaChainConsts_poly3(DX), Y5, Y7; \
+	VADDPD nodaChainConsts_poly2(DX), Y7, Y7; \
+	VMULPD nodaChainConsts_poly5(DX), Y5, Y8; \
+	VADDPD nodaChainConsts_poly4(DX), Y8, Y8; \
+	VMULPD Y8, Y6, Y8; \
+	VADDPD Y8, Y7, Y7; \
+	VMULPD Y7, Y6, Y7; \
+	VADDPD Y7, Y5, Y7; \
+	VPAND nodaChainConsts_low6(DX), Y3, Y8; \
+	VPCMPEQD Y9, Y9, Y9; \
+	VGATHERQPD Y9, (R11)(Y8*8), Y12; \
+	VPSRLQ $6, Y3, Y9; \
+	VPADDQ nodaChainConsts_bias(DX), Y9, Y9; \
+	VPSLLQ $52, Y9, Y9; \
+	VMULPD Y9, Y12, Y12; \
+	VMULPD Y12, eI, Y12; \
+	VMULPD Y7, Y12, Y7; \
+	VADDPD Y7, Y12, Y7; \
+	VADDPD Y7, eI, b
+
 // func nodaChainAVX2(groups *nodaGroup, ngroups int, k *nodaChainConsts, exps *float64, grid *float64, nblocks int)
 //
 // nodaChainGo, four lanes to a vector; the comments give its lines. Every
@@ -40,36 +80,7 @@ group:
 
 	// b = nodaBlockTime(y, e·invUW)
 	VMULPD nodaGroup_invUW(AX), Y1, Y10       // eI = e·invUW
-	VMULPD nodaChainConsts_expInvStep(DX), Y2, Y3
-	VADDPD nodaChainConsts_expShifter(DX), Y3, Y3    // t = y·64/ln2 + shifter; n = bits(t)
-	VSUBPD nodaChainConsts_expShifter(DX), Y3, Y4    // kf = t − shifter
-	VMULPD nodaChainConsts_expStepHi(DX), Y4, Y5
-	VSUBPD Y5, Y2, Y5                         // y − kf·hi
-	VMULPD nodaChainConsts_expStepLo(DX), Y4, Y6
-	VSUBPD Y6, Y5, Y5                         // r = (y − kf·hi) − kf·lo
-	VMULPD Y5, Y5, Y6                         // r2
-	VMULPD nodaChainConsts_poly3(DX), Y5, Y7
-	VADDPD nodaChainConsts_poly2(DX), Y7, Y7  // 1/2 + r/6
-	VMULPD nodaChainConsts_poly5(DX), Y5, Y8
-	VADDPD nodaChainConsts_poly4(DX), Y8, Y8  // 1/24 + r/120
-	VMULPD Y8, Y6, Y8                         // r2·(1/24 + r/120)
-	VADDPD Y8, Y7, Y7
-	VMULPD Y7, Y6, Y7                         // r2·(…)
-	VADDPD Y7, Y5, Y7                         // q = r + r2·(…)
-	VPAND nodaChainConsts_low6(DX), Y3, Y8    // n & 63
-	VPCMPEQD Y9, Y9, Y9
-	VGATHERQPD Y9, (R11)(Y8*8), Y12           // expTable[n&63]
-	// 2^k, k = n>>6: only the low 12 bits of 1023+k reach the exponent
-	// field, and they are the same for a logical shift as for Go's
-	// arithmetic one.
-	VPSRLQ $6, Y3, Y9
-	VPADDQ nodaChainConsts_bias(DX), Y9, Y9
-	VPSLLQ $52, Y9, Y9
-	VMULPD Y9, Y12, Y12                       // t = expTable[n&63]·2^k
-	VMULPD Y12, Y10, Y12                      // eIts = eI·t
-	VMULPD Y7, Y12, Y7                        // eIts·q
-	VADDPD Y7, Y12, Y7
-	VADDPD Y7, Y10, Y11                       // b = eI + (eIts + eIts·q)
+	BLOCKTIME(Y2, Y10, Y11)
 
 	// |y| ≥ sigmoidRange: the peer's clip (clip, below).
 	VANDPD nodaChainConsts_absMask(DX), Y2, Y3
@@ -181,33 +192,7 @@ sumloop:
 	VMOVUPD (SI), Y1                          // e
 	VMOVUPD nodaChainConsts_one(DX), Y2
 	VSUBPD Y1, Y2, Y2                         // y = 1 − e
-	VMULPD nodaChainConsts_expInvStep(DX), Y2, Y3
-	VADDPD nodaChainConsts_expShifter(DX), Y3, Y3
-	VSUBPD nodaChainConsts_expShifter(DX), Y3, Y4
-	VMULPD nodaChainConsts_expStepHi(DX), Y4, Y5
-	VSUBPD Y5, Y2, Y5
-	VMULPD nodaChainConsts_expStepLo(DX), Y4, Y6
-	VSUBPD Y6, Y5, Y5
-	VMULPD Y5, Y5, Y6
-	VMULPD nodaChainConsts_poly3(DX), Y5, Y7
-	VADDPD nodaChainConsts_poly2(DX), Y7, Y7
-	VMULPD nodaChainConsts_poly5(DX), Y5, Y8
-	VADDPD nodaChainConsts_poly4(DX), Y8, Y8
-	VMULPD Y8, Y6, Y8
-	VADDPD Y8, Y7, Y7
-	VMULPD Y7, Y6, Y7
-	VADDPD Y7, Y5, Y7
-	VPAND nodaChainConsts_low6(DX), Y3, Y8
-	VPCMPEQD Y9, Y9, Y9
-	VGATHERQPD Y9, (R11)(Y8*8), Y12
-	VPSRLQ $6, Y3, Y9
-	VPADDQ nodaChainConsts_bias(DX), Y9, Y9
-	VPSLLQ $52, Y9, Y9
-	VMULPD Y9, Y12, Y12
-	VMULPD Y12, Y1, Y12
-	VMULPD Y7, Y12, Y7
-	VADDPD Y7, Y12, Y7
-	VADDPD Y7, Y1, Y11                        // e·(1 + e^y)
+	BLOCKTIME(Y2, Y1, Y11)                    // e·(1 + e^y)
 	VADDPD Y11, Y15, Y15
 	ADDQ $32, SI
 	DECQ CX
