@@ -311,7 +311,7 @@ func (r *nodaRun) simulate() NodaPathStats {
 	invBT := 1 / m.BTarget
 	lastLeft := m.Length - 1
 	// −y = hash_slope·(S·W·M − hash_center) = aw·S − c; invUW = 1/(hash_ubd·W·60).
-	c := m.HashSlope * m.HashCenter
+	c := float64(m.HashSlope * m.HashCenter)
 	var aw, invUW float64
 	setW := func(nw float64) {
 		w = nw
@@ -342,7 +342,9 @@ run:
 			if i > 0 {
 				sum += b
 				sumSq += float64(b * b)
-				maxB = max(maxB, b)
+				if b > maxB { // a NaN b leaves it, as in the kernels
+					maxB = b
+				}
 				lastS, lastW = s, w
 				if r.record {
 					r.trace = append(r.trace, NodaBlock{BlockTimeMin: b, WinningRate: w, HashRateEHs: m.nodaHash(s, w), PriceUSD: s})
@@ -352,7 +354,7 @@ run:
 			if !(elapsed < timeUbd) {
 				break run
 			}
-			g := elapsed * invBT // grid position
+			g := float64(elapsed * invBT) // grid position
 			left := min(int(g), lastLeft)
 			for left+1 >= r.filled {
 				r.extendGrid()
@@ -460,7 +462,16 @@ func runNoda(ctx context.Context, s *Scenario, o Options, from, to int, progress
 		nodaPaths(&s.Noda, o.Seed, lo, hi, paths[lo-from:hi-from], bb)
 		scratch.Put(bb)
 	})
-	return paths, time.Since(began), err
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, st := range paths {
+		if !finite(st.MeanBlockTimeMin) || !finite(st.StdBlockTimeMin) || !finite(st.MaxBlockTimeMin) || !finite(st.FinalWinningRate) || !finite(st.FinalHashRateEHs) {
+			_, vol := nodaWalk(&s.Noda)
+			return nil, 0, fmt.Errorf("scenario %s: noda.sigma_per_sqrt_min: path %d's price walk left the float64 range (a step multiplies the price by 1 ± %.3g·Z over %d steps); lower sigma_per_sqrt_min or b_target_min", s.Name, from+i, vol, s.Noda.Length)
+		}
+	}
+	return paths, time.Since(began), nil
 }
 
 // NodaResult is what `hashfall simulate` prints for a Noda scenario. The

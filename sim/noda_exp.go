@@ -2,32 +2,21 @@ package sim
 
 import "math"
 
-// expFast is e^x for |x| ≤ 708 to within 1.5 ulp, about three times faster
-// than math.Exp on amd64 because it is branch-free and inlinable; the Noda
-// model's sigmoid evaluates it once per block. Tang's table method
-// (P. T. P. Tang, "Table-driven implementation of the exponential function
-// in IEEE floating-point arithmetic", ACM TOMS 15(2), 1989):
+// The Noda model's sigmoid needs e^y once per block, without branches or
+// calls so that the AVX2 kernels can run it four lanes at a time; it uses
+// Tang's table method (P. T. P. Tang, "Table-driven implementation of the
+// exponential function in IEEE floating-point arithmetic", ACM TOMS 15(2),
+// 1989):
 //
-//	x = (64k + j)·ln2/64 + r,  |r| ≤ ln2/128,  j = 0..63
-//	e^x = t + t·q,  t = 2^k·2^{j/64},  q = e^r − 1 ≈ r + r²·((1/2 + r/6) + r²·(1/24 + r/120))
+//	y = (64k + j)·ln2/64 + r,  |r| ≤ ln2/128,  j = 0..63
+//	e^y = t + t·q,  t = 2^k·2^{j/64},  q = e^r − 1 ≈ r + r²·((1/2 + r/6) + r²·(1/24 + r/120))
 //
 // The truncation error of the degree-5 polynomial is below
 // (ln2/128)^6/720 < 4e-17 relative; ln2/64 is split into a high part with
 // trailing zero bits and a low part so that n·ln2/64 is exact for
 // |n| < 2^16, and 2^{j/64} comes from a table rounded once by math.Exp2.
-func expFast(x float64) float64 {
-	t := x*expInvStep + expShifter
-	n := int64(math.Float64bits(t)) // low 52 bits: n + 2^51 in two's complement
-	kf := t - expShifter
-	r := (x - kf*expStepHi) - kf*expStepLo
-	r2 := r * r
-	q := r + r2*((1.0/2+r*(1.0/6))+r2*(1.0/24+r*(1.0/120))) // e^r − 1, Estrin's scheme
-	k := (n << 12 >> 12) >> 6                               // sign-extend the 52-bit field, divide by 64
-	ts := expTable[n&63] * math.Float64frombits(uint64(1023+k)<<52)
-	return ts + ts*q
-}
 
-// expFast's constants: 64/ln2; the shifter 1.5·2^52, whose addition rounds
+// The method's constants: 64/ln2; the shifter 1.5·2^52, whose addition rounds
 // to an integer held in the low mantissa bits; ln2/64 split in two.
 const (
 	expInvStep = 64 / math.Ln2
@@ -46,7 +35,7 @@ var expTable = func() (t [64]float64) {
 
 // nodaBlockTime is the Noda model's block time B = e/(H·W·60) with
 // H = hash_ubd/(1 + e^{y}), y = −hash_slope·(S·W·M − hash_center), written
-// as B = eI·(1 + e^y), eI = e/(hash_ubd·W·60), with expFast's steps
+// as B = eI·(1 + e^y), eI = e/(hash_ubd·W·60), with the steps above
 // arranged so that the chain from y to B is short: everything that does
 // not depend on q (the table, the scale, eI·t) is computed beside it. Each
 // product is converted to float64 so that no compiler fuses it with the

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -335,24 +336,103 @@ func TestNodaLanesMatchSingle(t *testing.T) {
 	// An odd length leaves the last Box–Muller pair half used.
 	odd := nodaScenario(t, "noda-btc").Noda
 	odd.Length = 3001
+	// A walk whose steps multiply the price by up to ±85 overflows float64
+	// within a few hundred steps; with hash_slope 0, y = 0·Inf is NaN.
+	overflow := nodaScenario(t, "noda-btc").Noda
+	overflow.HashSlope, overflow.Sigma, overflow.BTarget, overflow.TBTC, overflow.Length = 0, 0.1, 1e4, 20, 2000
 	chain, fillExp, fillGrid := nodaChain, nodaFillExp, nodaFillGrid
 	defer func() { nodaChain, nodaFillExp, nodaFillGrid = chain, fillExp, fillGrid }()
 	for _, kernels := range []string{"native", "go"} {
 		if kernels == "go" {
 			nodaChain, nodaFillExp, nodaFillGrid = nodaChainGo, nodaFillExpGo, nodaFillGridGo
 		}
-		for _, m := range []NodaModel{shocked, capped, odd} {
+		for _, m := range []NodaModel{shocked, capped, odd, overflow} {
 			const paths = 2*nodaBatch + 3
 			out := make([]NodaPathStats, paths)
 			nodaPaths(&m, 3, 100, 100+paths, out, nil)
+			nonFinite := 0
 			for i, got := range out {
-				if want := NodaPath(&m, 3, 100+i); got != want {
+				if want := NodaPath(&m, 3, 100+i); !sameNodaStats(got, want) {
 					t.Fatalf("%s kernels, path %d: batch %+v, one at a time %+v", kernels, 100+i, got, want)
 				}
+				if math.IsNaN(got.MeanBlockTimeMin) {
+					nonFinite++
+				}
+			}
+			if m.Sigma == overflow.Sigma && nonFinite == 0 {
+				t.Fatal("the overflowing walk gave no NaN: the test no longer reaches that path")
 			}
 			if m.UbdParam == 2 && out[0].Simulated != m.Length*m.UbdParam {
 				t.Fatalf("capped run simulated %d blocks, want %d", out[0].Simulated, m.Length*m.UbdParam)
 			}
+		}
+	}
+}
+
+// sameNodaStats is a == b with NaN equal to NaN.
+func sameNodaStats(a, b NodaPathStats) bool {
+	same := func(x, y float64) bool { return x == y || math.IsNaN(x) && math.IsNaN(y) }
+	return a.Blocks == b.Blocks && a.Simulated == b.Simulated && same(a.MeanBlockTimeMin, b.MeanBlockTimeMin) &&
+		same(a.StdBlockTimeMin, b.StdBlockTimeMin) && same(a.MaxBlockTimeMin, b.MaxBlockTimeMin) &&
+		same(a.FinalWinningRate, b.FinalWinningRate) && same(a.FinalHashRateEHs, b.FinalHashRateEHs)
+}
+
+// A price walk that overflows float64 must stop the run with an error that
+// names the parameter, not print NaN.
+func TestNodaOverflowIsAnError(t *testing.T) {
+	s := nodaScenario(t, "noda-btc")
+	s.Noda.HashSlope, s.Noda.Sigma, s.Noda.BTarget, s.Noda.TBTC, s.Noda.Length = 0, 0.1, 1e4, 20, 2000
+	if err := s.validate(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), s, Options{Paths: 8, Engine: EngineBlock, Seed: 1}, RunControl{})
+	if err == nil || !strings.Contains(err.Error(), "noda.sigma_per_sqrt_min") {
+		t.Fatalf("err = %v, want one naming noda.sigma_per_sqrt_min", err)
+	}
+}
+
+// No compiler may fuse a multiply and an add in the Noda model's code: the
+// AVX2 kernels round every step, and a fused step would make a batch and
+// a single run (or two CPUs) disagree in the last bits. The package is
+// compiled for arm64 and for amd64 v3, where Go does fuse, and the
+// assembly listing of every Noda function is searched for fused
+// instructions; nodaResult, which only summarises, may have them.
+func TestNodaNoFusedMultiplyAdd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles the package twice")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	for _, target := range []struct {
+		env   []string
+		fused *regexp.Regexp
+	}{
+		{[]string{"GOARCH=arm64"}, regexp.MustCompile(`\tF(N)?M(ADD|SUB)D\t`)},
+		{[]string{"GOARCH=amd64", "GOAMD64=v3"}, regexp.MustCompile(`\tVF(N)?M(ADD|SUB)[0-9]+SD\t`)},
+	} {
+		cmd := exec.Command(goTool, "build", "-gcflags=-S", "-o", os.DevNull, ".")
+		cmd.Env = append(os.Environ(), append(target.env, "CGO_ENABLED=0")...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v go build: %v\n%.2000s", target.env, err, out)
+		}
+		fn, checked := "", 0
+		for _, line := range strings.Split(string(out), "\n") {
+			if f := strings.Fields(line); len(f) > 1 && f[1] == "STEXT" {
+				fn = f[0]
+				if strings.Contains(strings.ToLower(fn), "noda") && !strings.Contains(fn, "nodaResult") {
+					checked++
+				}
+				continue
+			}
+			if strings.Contains(strings.ToLower(fn), "noda") && !strings.Contains(fn, "nodaResult") && target.fused.MatchString(line) {
+				t.Errorf("%v: %s fuses a multiply and an add: %s", target.env, fn, strings.TrimSpace(line))
+			}
+		}
+		if checked < 10 {
+			t.Errorf("%v: only %d Noda functions in the listing; the test no longer sees them", target.env, checked)
 		}
 	}
 }

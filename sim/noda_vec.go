@@ -60,7 +60,7 @@ type nodaChainConsts struct {
 	sigHi      [4]float64
 	sigRange   [4]float64 // sigmoidRange
 	absMask    [4]uint64
-	expInvStep [4]float64 // expFast's constants
+	expInvStep [4]float64 // the exponential's constants (noda_exp.go)
 	expShifter [4]float64
 	expStepHi  [4]float64
 	expStepLo  [4]float64
@@ -306,7 +306,7 @@ func (bb *nodaBatchBuf) run(seed uint64, idx []int, out []NodaPathStats) {
 	}
 	for i := 0; i < maxBlocks; {
 		if i == maxBlocks-1 { // the last period: its block is the last reported
-			bb.eachActive(func(_ int, gr *nodaGroup, j int) { gr.lastS[j], gr.lastW[j] = gr.s[j], gr.w[j] })
+			bb.eachActive(func(gr *nodaGroup, j int) { gr.lastS[j], gr.lastW[j] = gr.s[j], gr.w[j] })
 		}
 		end := min(i+nodaExpChunk, nextRetarget-t0+1, maxBlocks)
 		switch {
@@ -335,7 +335,7 @@ func (bb *nodaBatchBuf) run(seed uint64, idx []int, out []NodaPathStats) {
 		nodaChain(bb.groups[:], k, bb.exps, bb.grid, end-i)
 		i = end
 		if t0+i-1 == nextRetarget {
-			bb.eachActive(func(_ int, gr *nodaGroup, j int) {
+			bb.eachActive(func(gr *nodaGroup, j int) {
 				setW(gr, j, gr.w[j]*(gr.acc[j]/(float64(tbtc)*m.BTarget)))
 				gr.acc[j] = 0
 			})
@@ -366,11 +366,11 @@ func (bb *nodaBatchBuf) lane(l int) (*nodaGroup, int) {
 	return &bb.groups[l/nodaGroupLanes], l % nodaGroupLanes
 }
 
-// eachActive calls f for every lane l of the batch that is still running.
-func (bb *nodaBatchBuf) eachActive(f func(l int, gr *nodaGroup, j int)) {
+// eachActive calls f for every lane of the batch that is still running.
+func (bb *nodaBatchBuf) eachActive(f func(gr *nodaGroup, j int)) {
 	for l := range nodaBatch {
 		if gr, j := bb.lane(l); gr.active[j] != 0 {
-			f(l, gr, j)
+			f(gr, j)
 		}
 	}
 }

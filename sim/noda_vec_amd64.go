@@ -26,7 +26,8 @@ func nodaFillExpAVX2(st *nodaStreams4, out *float64, stride, n int, k *nodaDrawC
 //go:noescape
 func nodaFillGridAVX2(st *nodaStreams4, grid *float64, points int, growth, vol float64, k *nodaDrawConsts)
 
-// nodaSigmoidSumAVX2 is nodaSigmoidSumGo over n vectors of draws.
+// nodaSigmoidSumAVX2 is nodaSigmoidSumGo over n vectors of draws, up to
+// the order of summation (four running sums, added at the end).
 //
 //go:noescape
 func nodaSigmoidSumAVX2(exps *float64, n int, k *nodaChainConsts) float64

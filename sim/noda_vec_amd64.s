@@ -1,9 +1,9 @@
 #include "textflag.h"
 #include "go_asm.h"
 
-// BLOCKTIME leaves nodaBlockTime(y, eI) = eI·(1 + e^y) in b, by expFast's
-// steps (Tang's table method); R11 holds &expTable[0], Y3–Y9 and Y12 are
-// scratch:
+// BLOCKTIME leaves nodaBlockTime(y, eI) = eI·(1 + e^y) in b, by the steps
+// of noda_exp.go (Tang's table method); R11 holds &expTable[0], Y3–Y9 and
+// Y12 are scratch:
 //
 //	t = y·64/ln2 + shifter,  n = bits(t),  kf = t − shifter
 //	r = (y − kf·hi) − kf·lo,  q = r + r²·((1/2 + r/6) + r²·(1/24 + r/120))
@@ -150,10 +150,13 @@ end:
 
 clip:
 	// b = e/(hash_ubd·σ·W·60), σ = 1e-15 where y ≥ range, 1 − 1e-15 where
-	// y ≤ −range, in the lanes of Y4.
+	// y ≤ −range, in the lanes of Y4; where y is NaN (a price that left
+	// the float64 range), σ is y, as nodaSigmoid(NaN) is NaN.
 	VCMPPD $0x1D, nodaChainConsts_sigRange(DX), Y2, Y5  // y ≥ range
 	VMOVUPD nodaChainConsts_sigHi(DX), Y6
 	VBLENDVPD Y5, nodaChainConsts_sigLo(DX), Y6, Y6
+	VCMPPD $3, Y2, Y2, Y5                     // y is NaN
+	VBLENDVPD Y5, Y2, Y6, Y6
 	VMULPD nodaChainConsts_hashUbd(DX), Y6, Y6
 	VMULPD nodaGroup_w(AX), Y6, Y6
 	VMULPD nodaChainConsts_sixty(DX), Y6, Y6
