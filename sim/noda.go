@@ -259,6 +259,43 @@ func (m *NodaModel) nodaHash(s, w float64) float64 {
 	return m.HashUbd * nodaSigmoid(m.HashSlope*(float64(s*w*m.BlockReward)-m.HashCenter))
 }
 
+// nodaRates returns what the block time needs of the winning rate w:
+// aw = hash_slope·W·block_reward (so that −y = aw·S − c) and
+// invUW = 1/(hash_ubd·W·60).
+func (m *NodaModel) nodaRates(w float64) (aw, invUW float64) {
+	return m.HashSlope * w * m.BlockReward, 1 / (m.HashUbd * w * 60)
+}
+
+// nodaDAA1Start returns the period after which DAA-1 first retargets,
+// where (init_height + t) mod t_btc = 0, and the block times its window
+// already holds from the flat history before period t0 = 2015, min.
+func (m *NodaModel) nodaDAA1Start() (nextRetarget int, acc float64) {
+	t0, tbtc := nodaPresim-1, m.TBTC
+	nextRetarget = t0 + (tbtc-(m.InitHeight+t0)%tbtc)%tbtc
+	return nextRetarget, float64(m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1)))
+}
+
+// nodaRetarget is DAA-1: W ← W·ΣB/(t_btc·b_target), acc = ΣB in minutes.
+func (m *NodaModel) nodaRetarget(w, acc float64) float64 {
+	return w * (acc / (float64(m.TBTC) * m.BTarget))
+}
+
+// nodaStats are a run's statistics from its totals: simulated blocks (the
+// first is not reported), Σ B, Σ B², the longest B, and S and W of the
+// last reported block.
+func (m *NodaModel) nodaStats(simulated int, sum, sumSq, maxB, lastS, lastW float64) NodaPathStats {
+	st := NodaPathStats{Simulated: simulated, Blocks: max(0, simulated-1)}
+	if n := float64(st.Blocks); n > 0 {
+		st.MeanBlockTimeMin = sum / n
+		st.MaxBlockTimeMin = maxB
+		st.FinalWinningRate, st.FinalHashRateEHs = lastW, m.nodaHash(lastS, lastW)
+		if n > 1 {
+			st.StdBlockTimeMin = math.Sqrt(max(0, (sumSq-sum*sum/n)/(n-1)))
+		}
+	}
+	return st
+}
+
 // winningRateFromBits is W = 10^18/(D·2^32) blocks per EH for the compact
 // target bits (D the difficulty): one hash wins with probability 1/(D·2^32).
 func winningRateFromBits(bits uint32) float64 {
@@ -274,15 +311,12 @@ func (r *nodaRun) simulate() NodaPathStats {
 	w := m.PrevWinningRate
 	s := m.PrevPrice
 	elapsed := 0.0
-	var st NodaPathStats
 	var sum, sumSq, maxB float64
 	lastS, lastW := s, w
 
-	// DAA-1: acc sums the block times since the window began; the first
-	// window reaches back into the flat history.
+	// DAA-1: acc sums the block times since the window began.
 	tbtc := m.TBTC
-	nextRetarget := t0 + (tbtc-(m.InitHeight+t0)%tbtc)%tbtc
-	acc := float64(m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1)))
+	nextRetarget, acc := m.nodaDAA1Start()
 	// btc-core: compact bits and whole-second timestamps (the end of block
 	// s is at minute Σ_{≤s} B; history blocks end 10 min apart before 0).
 	core := m.Rule == NodaRuleBTCCore
@@ -315,8 +349,7 @@ func (r *nodaRun) simulate() NodaPathStats {
 	var aw, invUW float64
 	setW := func(nw float64) {
 		w = nw
-		aw = m.HashSlope * w * m.BlockReward
-		invUW = 1 / (m.HashUbd * w * 60)
+		aw, invUW = m.nodaRates(w)
 	}
 	setW(w)
 	i := 0
@@ -328,16 +361,8 @@ run:
 		}
 		for _, e := range draws {
 			t := t0 + i
-			// B = e/(H·W·60) with H = hash_ubd/(1 + e^y), so
-			// B = e·(1 + e^y)/(hash_ubd·W·60): one exponential, no
-			// division, unless the peer's clip applies.
 			y := c - float64(aw*s)
-			var b float64
-			if y > -sigmoidRange && y < sigmoidRange {
-				b = nodaBlockTime(y, e*invUW)
-			} else {
-				b = e / (m.HashUbd * nodaSigmoid(-y) * w * 60)
-			}
+			b := nodaBlock(y, e, w, invUW, m.HashUbd)
 			elapsed += b
 			if i > 0 {
 				sum += b
@@ -382,7 +407,7 @@ run:
 					bits = consensus.NextWorkRequired(&chaincfg.MainNetParams, bits, firstTS, int64(math.Floor(elapsed*60))).Bits
 					setW(winningRateFromBits(bits))
 				} else {
-					setW(w * (acc / (float64(tbtc) * m.BTarget)))
+					setW(m.nodaRetarget(w, acc))
 				}
 				acc = 0
 				nextRetarget += tbtc
@@ -390,17 +415,7 @@ run:
 			}
 		}
 	}
-	st.Simulated = i
-	st.Blocks = max(0, i-1)
-	if n := float64(st.Blocks); n > 0 {
-		st.MeanBlockTimeMin = sum / n
-		st.MaxBlockTimeMin = maxB
-		st.FinalWinningRate, st.FinalHashRateEHs = lastW, m.nodaHash(lastS, lastW)
-		if n > 1 {
-			st.StdBlockTimeMin = math.Sqrt(max(0, (sumSq-sum*sum/n)/(n-1)))
-		}
-	}
-	return st
+	return m.nodaStats(i, sum, sumSq, maxB, lastS, lastW)
 }
 
 func (m *NodaModel) newRun(in *NodaInputs, seed uint64, idx int) *nodaRun {

@@ -33,6 +33,17 @@ var expTable = func() (t [64]float64) {
 	return t
 }()
 
+// nodaBlock is the block time B = e/(H·W·60) min for the draw e, the
+// winning rate w (invUW = 1/(hash_ubd·W·60)) and y = c − aw·S: with
+// H = hash_ubd/(1 + e^y), B = e·(1 + e^y)/(hash_ubd·W·60), one exponential
+// and no division (nodaBlockTime), unless the peer's clip applies.
+func nodaBlock(y, e, w, invUW, hashUbd float64) float64 {
+	if y > -sigmoidRange && y < sigmoidRange {
+		return nodaBlockTime(y, e*invUW)
+	}
+	return e / (hashUbd * nodaSigmoid(-y) * w * 60)
+}
+
 // nodaBlockTime is the Noda model's block time B = e/(H·W·60) with
 // H = hash_ubd/(1 + e^{y}), y = −hash_slope·(S·W·M − hash_center), written
 // as B = eI·(1 + e^y), eI = e/(hash_ubd·W·60), with the steps above

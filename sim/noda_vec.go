@@ -116,12 +116,7 @@ func nodaChainGo(groups []nodaGroup, k *nodaChainConsts, exps, grid []float64, n
 				e := exps[(i*len(groups)+g)*4+l]
 				s, w := gr.s[l], gr.w[l]
 				y := k.c[l] - float64(gr.aw[l]*s)
-				var b float64
-				if y > -sigmoidRange && y < sigmoidRange {
-					b = nodaBlockTime(y, e*gr.invUW[l])
-				} else {
-					b = e / (float64(float64(k.hashUbd[l]*nodaSigmoid(-y))*w) * 60)
-				}
+				b := nodaBlock(y, e, w, gr.invUW[l], k.hashUbd[l])
 				elapsed := gr.elapsed[l] + b
 				gr.elapsed[l] = elapsed
 				if statsOn {
@@ -271,12 +266,10 @@ func (bb *nodaBatchBuf) run(seed uint64, idx []int, out []NodaPathStats) {
 	m, k := bb.m, bb.k
 	maxBlocks := m.Length * m.UbdParam
 	t0 := nodaPresim - 1
-	tbtc := m.TBTC
-	nextRetarget := t0 + (tbtc-(m.InitHeight+t0)%tbtc)%tbtc
+	nextRetarget, acc0 := m.nodaDAA1Start()
 	setW := func(gr *nodaGroup, l int, nw float64) {
 		gr.w[l] = nw
-		gr.aw[l] = m.HashSlope * nw * m.BlockReward
-		gr.invUW[l] = 1 / (m.HashUbd * nw * 60)
+		gr.aw[l], gr.invUW[l] = m.nodaRates(nw)
 	}
 	points := m.Length + 1
 	for g := range bb.groups {
@@ -295,7 +288,7 @@ func (bb *nodaBatchBuf) run(seed uint64, idx []int, out []NodaPathStats) {
 		bb.draws[g].load(j, nodaStream(seed, 2*uint64(idx[l])+1))
 		setW(gr, j, m.PrevWinningRate)
 		gr.s[j], gr.lastS[j], gr.lastW[j] = m.PrevPrice, m.PrevPrice, m.PrevWinningRate
-		gr.acc[j] = m.PrevBlockTime * float64(t0-(nextRetarget-tbtc+1))
+		gr.acc[j] = acc0
 		gr.active[j] = ^uint64(0)
 	}
 	growth, vol := nodaWalk(m)
@@ -336,28 +329,19 @@ func (bb *nodaBatchBuf) run(seed uint64, idx []int, out []NodaPathStats) {
 		i = end
 		if t0+i-1 == nextRetarget {
 			bb.eachActive(func(gr *nodaGroup, j int) {
-				setW(gr, j, gr.w[j]*(gr.acc[j]/(float64(tbtc)*m.BTarget)))
+				setW(gr, j, m.nodaRetarget(gr.w[j], gr.acc[j]))
 				gr.acc[j] = 0
 			})
-			nextRetarget += tbtc
+			nextRetarget += m.TBTC
 		}
 	}
 	for l := range idx {
 		gr, j := bb.lane(l)
-		st := &out[l]
-		*st = NodaPathStats{Simulated: int(gr.simulated[j])}
+		simulated := int(gr.simulated[j])
 		if gr.active[j] != 0 {
-			st.Simulated = maxBlocks
+			simulated = maxBlocks
 		}
-		st.Blocks = max(0, st.Simulated-1)
-		if nb := float64(st.Blocks); nb > 0 {
-			st.MeanBlockTimeMin = gr.sum[j] / nb
-			st.MaxBlockTimeMin = gr.maxB[j]
-			st.FinalWinningRate, st.FinalHashRateEHs = gr.lastW[j], m.nodaHash(gr.lastS[j], gr.lastW[j])
-			if nb > 1 {
-				st.StdBlockTimeMin = math.Sqrt(max(0, (gr.sumSq[j]-gr.sum[j]*gr.sum[j]/nb)/(nb-1)))
-			}
-		}
+		out[l] = m.nodaStats(simulated, gr.sum[j], gr.sumSq[j], gr.maxB[j], gr.lastS[j], gr.lastW[j])
 	}
 }
 

@@ -81,7 +81,8 @@ func TestNodaChainAVX2MatchesGo(t *testing.T) {
 		for j := range 4 {
 			gr := &a[g]
 			w := m.PrevWinningRate * (0.5 + nodaUnit(src.Uint64()))
-			gr.w[j], gr.aw[j], gr.invUW[j] = w, m.HashSlope*w*m.BlockReward, 1/(m.HashUbd*w*60)
+			gr.w[j] = w
+			gr.aw[j], gr.invUW[j] = m.nodaRates(w)
 			gr.s[j] = 5400
 			gr.elapsed[j] = float64(m.Length)*m.BTarget - 4000*nodaUnit(src.Uint64())
 			gr.active[j] = ^uint64(0)
