@@ -67,17 +67,6 @@ func nodaNormals(w1, w2 uint64) (float64, float64) {
 // without its special cases (zero, negative, subnormal, Inf, NaN), which
 // U ∈ [2^−53, 1) never meets.
 func nodaLog(x float64) float64 {
-	const (
-		ln2Hi = 6.93147180369123816490e-01 // 0x3fe62e42fee00000
-		ln2Lo = 1.90821492927058770002e-10 // 0x3dea39ef35793c76
-		l1    = 6.666666666666735130e-01
-		l2    = 3.999999999940941908e-01
-		l3    = 2.857142874366239149e-01
-		l4    = 2.222219843214978396e-01
-		l5    = 1.818357216161805012e-01
-		l6    = 1.531383769920937332e-01
-		l7    = 1.479819860511658591e-01
-	)
 	b := math.Float64bits(x)
 	k := float64(int64(b>>52)) - 1022
 	f1 := math.Float64frombits(b&(1<<52-1) | 0x3fe<<52) // [1/2, 1)
@@ -89,12 +78,26 @@ func nodaLog(x float64) float64 {
 	s := f / (2 + f)
 	s2 := s * s
 	s4 := s2 * s2
-	t1 := float64(s2 * (l1 + float64(s4*(l3+float64(s4*(l5+float64(s4*l7)))))))
-	t2 := float64(s4 * (l2 + float64(s4*(l4+float64(s4*l6)))))
+	t1 := float64(s2 * (logL1 + float64(s4*(logL3+float64(s4*(logL5+float64(s4*logL7)))))))
+	t2 := float64(s4 * (logL2 + float64(s4*(logL4+float64(s4*logL6)))))
 	r := t1 + t2
 	hfsq := float64(0.5 * f * f)
-	return float64(k*ln2Hi) - ((hfsq - (float64(s*(hfsq+r)) + float64(k*ln2Lo))) - f)
+	return float64(k*logLn2Hi) - ((hfsq - (float64(s*(hfsq+r)) + float64(k*logLn2Lo))) - f)
 }
+
+// nodaLog's constants (FreeBSD's e_log.c): ln2 split so that k·ln2Hi is
+// exact, and the minimax coefficients of R.
+const (
+	logLn2Hi = 6.93147180369123816490e-01 // 0x3fe62e42fee00000
+	logLn2Lo = 1.90821492927058770002e-10 // 0x3dea39ef35793c76
+	logL1    = 6.666666666666735130e-01
+	logL2    = 3.999999999940941908e-01
+	logL3    = 2.857142874366239149e-01
+	logL4    = 2.222219843214978396e-01
+	logL5    = 1.818357216161805012e-01
+	logL6    = 1.531383769920937332e-01
+	logL7    = 1.479819860511658591e-01
+)
 
 // nodaSinCos is sin x and cos x for 0 ≤ x ≤ π/4 by the Cephes polynomials
 // that Go's math.Sincos uses on that interval,
@@ -104,17 +107,33 @@ func nodaLog(x float64) float64 {
 // P and Q of degree 5 (math/sin.go's _sin and _cos).
 func nodaSinCos(x float64) (sin, cos float64) {
 	z := x * x
-	ps := float64(1.58962301576546568060e-10*z) + -2.50507477628578072866e-8
-	ps = float64(ps*z) + 2.75573136213857245213e-6
-	ps = float64(ps*z) + -1.98412698295895385996e-4
-	ps = float64(ps*z) + 8.33333333332211858878e-3
-	ps = float64(ps*z) + -1.66666666666666307295e-1
-	pc := float64(-1.13585365213876817300e-11*z) + 2.08757008419747316778e-9
-	pc = float64(pc*z) + -2.75573141792967388112e-7
-	pc = float64(pc*z) + 2.48015872888517045348e-5
-	pc = float64(pc*z) + -1.38888888888730564116e-3
-	pc = float64(pc*z) + 4.16666666666665929218e-2
+	ps := float64(sinP0*z) + sinP1
+	ps = float64(ps*z) + sinP2
+	ps = float64(ps*z) + sinP3
+	ps = float64(ps*z) + sinP4
+	ps = float64(ps*z) + sinP5
+	pc := float64(cosQ0*z) + cosQ1
+	pc = float64(pc*z) + cosQ2
+	pc = float64(pc*z) + cosQ3
+	pc = float64(pc*z) + cosQ4
+	pc = float64(pc*z) + cosQ5
 	sin = x + float64(float64(x*z)*ps)
 	cos = (1 - float64(0.5*z)) + float64(float64(z*z)*pc)
 	return sin, cos
 }
+
+// nodaSinCos's coefficients, math/sin.go's _sin and _cos.
+const (
+	sinP0 = 1.58962301576546568060e-10
+	sinP1 = -2.50507477628578072866e-8
+	sinP2 = 2.75573136213857245213e-6
+	sinP3 = -1.98412698295895385996e-4
+	sinP4 = 8.33333333332211858878e-3
+	sinP5 = -1.66666666666666307295e-1
+	cosQ0 = -1.13585365213876817300e-11
+	cosQ1 = 2.08757008419747316778e-9
+	cosQ2 = -2.75573141792967388112e-7
+	cosQ3 = 2.48015872888517045348e-5
+	cosQ4 = -1.38888888888730564116e-3
+	cosQ5 = 4.16666666666665929218e-2
+)

@@ -52,14 +52,11 @@ var nodaDraw = func() *nodaDrawConsts {
 		k.one[j], k.halfUlp[j], k.two[j], k.half[j], k.minusTwo[j] = 1, 0x1p-53, 2, 0.5, -2
 		k.expBits[j], k.mantMask[j], k.halfExp[j], k.signBit[j] = 0x3ff<<52, 1<<52-1, 0x3fe<<52, 1<<63
 		k.kShift[j], k.kBias[j] = 0x433<<52, 0x1p52+1022
-		k.sqrtHalf[j], k.ln2Hi[j], k.ln2Lo[j] = math.Sqrt2/2, 6.93147180369123816490e-01, 1.90821492927058770002e-10
-		k.l1[j], k.l2[j], k.l3[j], k.l4[j] = 6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01, 2.222219843214978396e-01
-		k.l5[j], k.l6[j], k.l7[j] = 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01
+		k.sqrtHalf[j], k.ln2Hi[j], k.ln2Lo[j] = math.Sqrt2/2, logLn2Hi, logLn2Lo
+		k.l1[j], k.l2[j], k.l3[j], k.l4[j], k.l5[j], k.l6[j], k.l7[j] = logL1, logL2, logL3, logL4, logL5, logL6, logL7
 		k.piOver4[j] = math.Pi / 4
-		k.sin0[j], k.sin1[j], k.sin2[j] = 1.58962301576546568060e-10, -2.50507477628578072866e-8, 2.75573136213857245213e-6
-		k.sin3[j], k.sin4[j], k.sin5[j] = -1.98412698295895385996e-4, 8.33333333332211858878e-3, -1.66666666666666307295e-1
-		k.cos0[j], k.cos1[j], k.cos2[j] = -1.13585365213876817300e-11, 2.08757008419747316778e-9, -2.75573141792967388112e-7
-		k.cos3[j], k.cos4[j], k.cos5[j] = 2.48015872888517045348e-5, -1.38888888888730564116e-3, 4.16666666666665929218e-2
+		k.sin0[j], k.sin1[j], k.sin2[j], k.sin3[j], k.sin4[j], k.sin5[j] = sinP0, sinP1, sinP2, sinP3, sinP4, sinP5
+		k.cos0[j], k.cos1[j], k.cos2[j], k.cos3[j], k.cos4[j], k.cos5[j] = cosQ0, cosQ1, cosQ2, cosQ3, cosQ4, cosQ5
 	}
 	return k
 }()
